@@ -1,0 +1,34 @@
+"""Developer tasks: ``nox -s tests lint typecheck`` is what CI runs."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|venv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+
+TEST_DEPS = ["pytest>=8", "trio>=0.25", "hypothesis>=6.100"]
+LINT_DEPS = ["ruff>=0.6"]
+TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite; every async test runs under asyncio and trio."""
+    session.install(".[cli]", *TEST_DEPS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    session.install(*LINT_DEPS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install(".[cli]", *TYPE_DEPS)
+    session.run("mypy", "--strict", "amino_async")
