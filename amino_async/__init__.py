@@ -1,0 +1,82 @@
+"""amino-async: an async Python client for the Amino TV platform API (Amino Move, formerly Booxmedia).
+
+Start with :class:`AminoClient`; :class:`AminoAuth` is the authentication on its own, for any
+``httpx.AsyncClient``. ``amino_async.testing.FakeAmino`` is a fake deployment for tests.
+"""
+
+from ._auth import AminoAuth
+from ._client import AminoClient
+from ._constants import DEFAULT_LIMITS, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
+from ._errors import (
+    AminoError,
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    DecodeError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    TransportError,
+    UnavailableForLegalReasonsError,
+)
+from ._http import RetryPolicy
+from ._jsonapi import Document, Resource
+from ._pagination import Page
+from ._tokens import FileTokenStore, MemoryTokenStore, Tokens, TokenStore, TokenStoreError
+from ._version import __version__
+from .models import (
+    Channel,
+    ErrorObject,
+    Genre,
+    Image,
+    Product,
+    ProtectionKey,
+    ResourceRef,
+    Stream,
+    UserProfile,
+)
+from .resources import ChannelStreams
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_PREFIXES",
+    "DEFAULT_TIMEOUT",
+    "AminoAuth",
+    "AminoClient",
+    "AminoError",
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Channel",
+    "ChannelStreams",
+    "ConfigurationError",
+    "DecodeError",
+    "Document",
+    "ErrorObject",
+    "FileTokenStore",
+    "Genre",
+    "Image",
+    "MemoryTokenStore",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "Product",
+    "ProtectionKey",
+    "RateLimitError",
+    "Resource",
+    "ResourceRef",
+    "RetryPolicy",
+    "ServerError",
+    "Stream",
+    "TimeoutError",
+    "TokenStore",
+    "TokenStoreError",
+    "Tokens",
+    "TransportError",
+    "UnavailableForLegalReasonsError",
+    "UserProfile",
+    "__version__",
+]

@@ -1,0 +1,96 @@
+"""Bounded-concurrency fan-out whose memory does not grow with the number of inputs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from typing import Generic, TypeVar
+
+import anyio
+from anyio.streams.memory import MemoryObjectSendStream
+from attrs import frozen
+
+from .._errors import AminoError
+from ..models import Stream
+
+__all__ = ["ChannelStreams", "bulk_map"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@frozen
+class ChannelStreams:
+    """One channel's outcome in :meth:`~amino_async.resources.Channels.streams_many`.
+
+    ``streams`` holds the channel's streams, or is None when fetching them failed with ``error``.
+    """
+
+    channel_id: str
+    streams: list[Stream] | None
+    error: AminoError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the streams were fetched."""
+        return self.error is None
+
+
+class _Source(Generic[T]):
+    """Hands out the inputs one at a time to any number of workers, reading them only as needed."""
+
+    def __init__(self, items: Iterable[T] | AsyncIterable[T]) -> None:
+        self._sync = iter(items) if isinstance(items, Iterable) else None
+        self._async = aiter(items) if isinstance(items, AsyncIterable) else None
+        # An async iterator must not be advanced by two tasks at once.
+        self._lock = anyio.Lock()
+        self._done = False
+
+    async def next(self) -> tuple[T] | None:
+        if self._done:
+            return None
+        try:
+            if self._sync is not None:
+                return (next(self._sync),)
+            assert self._async is not None
+            async with self._lock:
+                if self._done:
+                    return None
+                return (await anext(self._async),)
+        except (StopIteration, StopAsyncIteration):
+            self._done = True
+            return None
+
+
+async def bulk_map(
+    fn: Callable[[T], Awaitable[R]],
+    items: Iterable[T] | AsyncIterable[T],
+    *,
+    concurrency: int,
+) -> AsyncGenerator[R, None]:
+    """Yield ``fn(item)`` for every item as each completes, with at most ``concurrency`` running at once.
+
+    ``concurrency`` workers pull items lazily and pass results through a buffer of the same size, so neither
+    the number of tasks nor the memory held depends on how many items there are. Closing the generator early
+    cancels the workers.
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    source = _Source(items)
+    send, receive = anyio.create_memory_object_stream[R](max_buffer_size=concurrency)
+
+    async def worker(results: MemoryObjectSendStream[R]) -> None:
+        async with results:
+            while (item := await source.next()) is not None:
+                await results.send(await fn(item[0]))
+
+    async with anyio.create_task_group() as workers:
+        try:
+            async with send:
+                for _ in range(concurrency):
+                    workers.start_soon(worker, send.clone())
+            async with receive:
+                async for result in receive:
+                    yield result
+        finally:
+            # After the last result this stops nothing; after an early stop it stops workers nobody reads.
+            workers.cancel_scope.cancel()
