@@ -25,5 +25,5 @@ def in_process(fake: FakeAmino, **options: Any) -> AminoClient:
 def secrets_of(fake: FakeAmino) -> set[str]:
     """Every token the fake has issued, and the users' passwords."""
     found = {user.password for user in fake.users}
-    found.update(fake._tokens._access, fake._tokens._refresh)
+    found.update(fake.issued_tokens())
     return found

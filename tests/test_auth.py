@@ -157,14 +157,14 @@ async def test_a_thousand_requests_on_an_expired_token_make_one_refresh(fake: Fa
     assert fake.stats.reuse_detected == 0
 
 
-async def test_a_thousand_requests_over_a_socket_make_one_refresh(fake: FakeAmino) -> None:
+async def test_concurrent_requests_over_a_socket_make_one_refresh(fake: FakeAmino) -> None:
     async with fake.serve() as base_url, AminoClient(base_url, username=USERNAME, password=PASSWORD) as client:
         await client.login()
         fake.expire_access_tokens()
         fake.reset_stats()
         fake.token_delay = 0.05
-        results = await _fetch_all(client, fake, 1000)
-    assert len(results) == 1000
+        results = await _fetch_all(client, fake, 300)
+    assert len(results) == 300
     assert fake.stats.grants["refresh_token"] == 1
     assert fake.stats.reuse_detected == 0
 
@@ -176,8 +176,8 @@ async def test_a_thousand_requests_past_the_lifetime_refresh_once_before_sending
         await anyio.sleep(0.85)  # inside the margin: due, though not yet expired at the server
         fake.reset_stats()
         fake.token_delay = 0.05
-        results = await _fetch_all(client, fake, 1000)
-    assert len(results) == 1000
+        results = await _fetch_all(client, fake, 300)
+    assert len(results) == 300
     assert fake.stats.grants["refresh_token"] == 1
     assert fake.stats.unauthorized == 0  # refreshed before sending, not after a 401
 
@@ -227,7 +227,9 @@ async def test_tokens_only_and_refresh_refused_drops_the_tokens(fake: FakeAmino)
         assert fake.stats.calls["access_tokens"] == calls  # nothing left to try: no call
 
 
-@pytest.mark.parametrize("setting", [{"clock_offset": 3 * 3600.0}, {"clock_offset": -3 * 3600.0}, {"zero_lifetime": True}])
+@pytest.mark.parametrize(
+    "setting", [{"clock_offset": 3 * 3600.0}, {"clock_offset": -3 * 3600.0}, {"zero_lifetime": True}]
+)
 async def test_server_clock_never_causes_refreshes(fake: FakeAmino, setting: dict[str, object]) -> None:
     for name, value in setting.items():
         setattr(fake, name, value)
@@ -373,7 +375,9 @@ def test_credentials_over_plain_http_are_refused(url: str) -> None:
         AminoClient(url, username=USERNAME, password=PASSWORD)
 
 
-@pytest.mark.parametrize("url", ["http://localhost:8080", "http://127.0.0.1", "http://[::1]:9000", "https://amino.example.com"])
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8080", "http://127.0.0.1", "http://[::1]:9000", "https://amino.example.com"]
+)
 def test_loopback_and_https_are_allowed(url: str) -> None:
     AminoAuth(url, username=USERNAME, password=PASSWORD)
 
@@ -397,7 +401,9 @@ def test_incomplete_credentials_are_refused(options: dict[str, object]) -> None:
         AminoAuth(BASE_URL, **options)  # type: ignore[arg-type]
 
 
-async def test_a_debug_log_of_a_whole_session_holds_no_secret(fake: FakeAmino, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_debug_log_of_a_whole_session_holds_no_secret(
+    fake: FakeAmino, caplog: pytest.LogCaptureFixture
+) -> None:
     cookie = fake.create_session(fake.default_user)
     with caplog.at_level(logging.DEBUG):
         async with in_process(fake) as client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -109,7 +110,10 @@ def test_tokens_round_trip_through_json() -> None:
         ({"data": "x"}, "data"),
         ({"data": {"attributes": {"refresh_token": "r"}}}, "data.attributes.access_token"),
         ({"data": [{"attributes": {"access_token": ["x"]}}]}, "data[0].attributes.access_token"),
-        ({"data": {"attributes": {"access_token": "a", "expires_at_timestamp": SECRET}}}, "data.attributes.expires_at_timestamp"),
+        (
+            {"data": {"attributes": {"access_token": "a", "expires_at_timestamp": SECRET}}},
+            "data.attributes.expires_at_timestamp",
+        ),
     ],
 )
 def test_bad_token_answers_name_the_field_and_hide_values(answer: Any, path: str) -> None:
@@ -178,7 +182,9 @@ def test_channel_decodes_nested_value_objects() -> None:
         "media_type": "mixed",
         "content_flags": [{"content_rating_flag": "13", "country_code_iso_alpha2": "fi", "is_adult_rated": 1}],
         "display_order_weight": 10,
-        "images": [{"image_type": "Thumbnail", "url": "https://img/1.png", "width_pixels": 320, "iso_639-2_lang": "fin"}],
+        "images": [
+            {"image_type": "Thumbnail", "url": "https://img/1.png", "width_pixels": 320, "iso_639-2_lang": "fin"}
+        ],
         "availability_window": {"time_limited_event": False, "not_before_timestamp": 1},
         "geo_availability": {"geo_restricted": True, "enabled_country_codes_iso3166_alpha2": ["fi"]},
         "services_available": {"services_enabled": ["live"], "trickplay_enabled": []},
@@ -213,17 +219,33 @@ def test_missing_optional_fields_default_and_unknown_fields_are_ignored() -> Non
 @pytest.mark.parametrize(
     ("document", "path", "reason"),
     [
-        ({"data": [{"id": "1", "attributes": _stream()}] * 2 + [{"id": "3", "attributes": _stream(bitrate=SECRET)}]},
-         "data[2].attributes.bitrate", "expected an integer, found string"),
-        ({"data": [{"id": "1", "attributes": {"bitrate": 1}}]}, "data[0].attributes.stream_url", "required field missing"),
+        (
+            {"data": [{"id": "1", "attributes": _stream()}] * 2 + [{"id": "3", "attributes": _stream(bitrate=SECRET)}]},
+            "data[2].attributes.bitrate",
+            "expected an integer, found string",
+        ),
+        (
+            {"data": [{"id": "1", "attributes": {"bitrate": 1}}]},
+            "data[0].attributes.stream_url",
+            "required field missing",
+        ),
         ({"data": [{"attributes": _stream()}]}, "data[0].id", "required field missing"),
         ({"data": [{"id": {"x": SECRET}, "attributes": _stream()}]}, "data[0].id", "expected a string, found object"),
-        ({"data": [{"id": "1", "attributes": _stream(streaming_protocols=SECRET)}]},
-         "data[0].attributes.streaming_protocols", "expected an array, found string"),
-        ({"data": [{"id": "1", "attributes": _stream(protection_keys=[{"type": "x"}, {"key": SECRET}])}]},
-         "data[0].attributes.protection_keys[1].type", "required field missing"),
-        ({"data": [{"id": "1", "attributes": [_stream(), _stream(bitrate=True)]}]},
-         "data[0].attributes[1].bitrate", "expected an integer, found boolean"),
+        (
+            {"data": [{"id": "1", "attributes": _stream(streaming_protocols=SECRET)}]},
+            "data[0].attributes.streaming_protocols",
+            "expected an array, found string",
+        ),
+        (
+            {"data": [{"id": "1", "attributes": _stream(protection_keys=[{"type": "x"}, {"key": SECRET}])}]},
+            "data[0].attributes.protection_keys[1].type",
+            "required field missing",
+        ),
+        (
+            {"data": [{"id": "1", "attributes": [_stream(), _stream(bitrate=True)]}]},
+            "data[0].attributes[1].bitrate",
+            "expected an integer, found boolean",
+        ),
         ({"data": [SECRET]}, "data[0]", "expected an object, found string"),
         ({"data": 5}, "data", "expected an array or an object, found integer"),
         ([SECRET], "", "expected an object, found array"),
@@ -267,7 +289,14 @@ def test_unreadable_error_bodies_give_no_errors_rather_than_a_crash() -> None:
 def test_document_lookup_of_included_resources() -> None:
     document = Document.parse(
         {
-            "data": [{"type": "Channel", "id": "c1", "attributes": {"name": "A"}, "relationships": {"genres": {"data": [{"type": "Genre", "id": "g1"}]}}}],
+            "data": [
+                {
+                    "type": "Channel",
+                    "id": "c1",
+                    "attributes": {"name": "A"},
+                    "relationships": {"genres": {"data": [{"type": "Genre", "id": "g1"}]}},
+                }
+            ],
             "included": [{"type": "Genre", "id": "g1", "attributes": {"name": "Sports"}}],
             "links": {"play": "https://x"},
             "meta": {"total": 1},
@@ -302,13 +331,32 @@ json_values = st.recursive(
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(
-        st.sampled_from(["data", "id", "type", "attributes", "name", "stream_url", "bitrate", "images", "errors",
-                         "access_token", "userStat", "accessToken", "relationships", "included", "links"])
-        | st.text(max_size=8),
-        children,
-        max_size=6,
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "data",
+                    "id",
+                    "type",
+                    "attributes",
+                    "name",
+                    "stream_url",
+                    "bitrate",
+                    "images",
+                    "errors",
+                    "access_token",
+                    "userStat",
+                    "accessToken",
+                    "relationships",
+                    "included",
+                    "links",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=6,
+        )
     ),
     max_leaves=40,
 )
@@ -330,8 +378,6 @@ def test_arbitrary_json_raises_nothing_but_decode_error(value: Any) -> None:
         lambda v: Tokens.from_json(v),
     ]
     for decode in decoders:
-        try:
+        with contextlib.suppress(DecodeError):
             decode(value)
-        except DecodeError:
-            pass
     decode_errors(value)

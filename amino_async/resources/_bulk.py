@@ -84,13 +84,14 @@ async def bulk_map(
                 await results.send(await fn(item[0]))
 
     async with anyio.create_task_group() as workers:
-        try:
-            async with send:
-                for _ in range(concurrency):
-                    workers.start_soon(worker, send.clone())
-            async with receive:
+        async with send:
+            for _ in range(concurrency):
+                workers.start_soon(worker, send.clone())
+        async with receive:
+            try:
                 async for result in receive:
                     yield result
-        finally:
-            # After the last result this stops nothing; after an early stop it stops workers nobody reads.
-            workers.cancel_scope.cancel()
+            except GeneratorExit:
+                # The consumer stopped early (aclose): stop the workers nobody reads from, and end quietly
+                # rather than let GeneratorExit escape the task group wrapped in an exception group.
+                workers.cancel_scope.cancel()

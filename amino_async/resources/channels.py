@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -48,7 +48,7 @@ class Channels(_Resource):
         """
         params = {"page_number": page_number, "sort": sort, "filter": filter, "language": language}
         url = self._client._url("metadata", "/channels")
-        return await self._page(url, params, page_number, max_retries)
+        return await self._page(url, params, page_number, max_retries, linked=False)
 
     async def iterate(
         self,
@@ -105,7 +105,7 @@ class Channels(_Resource):
         restart_at_beginning: bool | None = None,
         network: str | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[ChannelStreams]:
+    ) -> AsyncGenerator[ChannelStreams, None]:
         """Fetch many channels' streams, ``concurrency`` at a time, yielding each result as it completes.
 
         Every channel id comes back exactly once, as a :class:`ChannelStreams` holding its streams or the
@@ -136,7 +136,10 @@ class Channels(_Resource):
         params: Mapping[str, Any] | None,
         number: int,
         max_retries: int | None,
+        *,
+        linked: bool,
     ) -> Page[Channel]:
+        """Fetch one page; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
         client = self._client
         document = await client._get_json(url, params=params, max_retries=max_retries)
         channels = decode_models(document, Channel)
@@ -151,10 +154,13 @@ class Channels(_Resource):
 
         async def fetch_next() -> Page[Channel]:
             if next_link is not None:
-                return await self._page(client._shared.base_url.join(next_link), None, number + 1, max_retries)
-            return await self._page(url, {**(params or {}), "page_number": number + 1}, number + 1, max_retries)
+                next_url = client._shared.base_url.join(next_link)
+                return await self._page(next_url, None, number + 1, max_retries, linked=True)
+            next_params = {**(params or {}), "page_number": number + 1}
+            return await self._page(url, next_params, number + 1, max_retries, linked=False)
 
-        more = next_link is not None or (not links.get("next") and len(channels) >= PAGE_SIZE)
+        # A deployment that links its pages says where they end; one that does not ends on a short page.
+        more = next_link is not None or (not linked and len(channels) >= PAGE_SIZE)
         return Page(
             items=tuple(channels),
             number=number,

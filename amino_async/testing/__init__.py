@@ -1,0 +1,25 @@
+"""A fake Amino server for tests: ``FakeAmino``, an ASGI app with users, tokens, a catalogue,
+fault injection and counters.
+
+In-process::
+
+    fake = FakeAmino(channels=250)
+    transport = httpx.ASGITransport(app=fake)
+    async with httpx.AsyncClient(transport=transport, base_url="http://amino.test") as http:
+        ...
+
+Over a socket: ``async with fake.serve() as base_url: ...``, or from a shell
+``python -m amino_async.testing --port 8080``. Needs the ``testing`` extra (starlette, uvicorn).
+"""
+
+from __future__ import annotations
+
+try:
+    import starlette  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError("amino_async.testing needs starlette and uvicorn: pip install 'amino-async[testing]'") from exc
+
+from ._app import FakeAmino
+from ._state import FakeProfile, FakeStats, FakeUser, Fault
+
+__all__ = ["FakeAmino", "FakeProfile", "FakeStats", "FakeUser", "Fault"]
