@@ -46,11 +46,18 @@ M = TypeVar("M")
 
 _EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 
-_loads: Callable[[bytes | str], Any]
-try:  # orjson is optional (the `speedups` extra); it parses the same documents faster.
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - exercised by the CI set without speedups
-    _loads = json.loads
+
+def _json_parser() -> Callable[[bytes | str], Any]:
+    """orjson where installed (the ``speedups`` extra): it parses the same documents faster."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    loads: Callable[[bytes | str], Any] = orjson.loads
+    return loads
+
+
+_loads: Final = _json_parser()
 
 
 def load_json(content: bytes | str) -> Any:
