@@ -25,7 +25,15 @@ from ._errors import (
 from ._http import RetryPolicy
 from ._jsonapi import Document, Resource
 from ._pagination import Page
-from ._tokens import FileTokenStore, MemoryTokenStore, Tokens, TokenStore, TokenStoreError
+from ._tokens import (
+    FileTokenStore,
+    MemoryTokenStore,
+    SharedTokenStore,
+    TokenLease,
+    Tokens,
+    TokenStore,
+    TokenStoreError,
+)
 from ._version import __version__
 from .models import (
     Channel,
@@ -70,8 +78,10 @@ __all__ = [
     "ResourceRef",
     "RetryPolicy",
     "ServerError",
+    "SharedTokenStore",
     "Stream",
     "TimeoutError",
+    "TokenLease",
     "TokenStore",
     "TokenStoreError",
     "Tokens",

@@ -19,7 +19,8 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import AsyncGenerator, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Literal
 
@@ -41,6 +42,8 @@ from ._http import RetryPolicy, error_from_response, error_from_transport, parse
 from ._jsonapi import load_json
 from ._tokens import (
     MemoryTokenStore,
+    SharedTokenStore,
+    TokenLease,
     Tokens,
     TokenStore,
     tokens_from_token_answer,
@@ -317,33 +320,35 @@ class AminoAuth(httpx.Auth):
             flight.done.set()
 
     async def _renew(self, stale: Tokens | None, *, login: bool) -> Tokens:
-        if not login:
-            stored = await self._load_stored()
-            if stored is not None and not _same(stored, stale) and not _due_soon(stored, self._margin):
-                logger.debug("using tokens from the token store for %s", self._who())
-                return self._set(stored)
-            newest = stored if stored is not None else stale
-            if newest is not None and newest.refresh_token:
-                tokens = await self._refresh(newest.refresh_token)
-                if tokens is not None:
-                    logger.info("refreshed the access token for %s", self._who(tokens))
-                    return await self._adopt(tokens)
-                if self._can_login():
-                    logger.info("refresh token refused; logging in again as %s", self._who())
-        if not self._can_login():
-            await self._drop()
-            raise AuthenticationError(
-                "the tokens can no longer be renewed and there are no credentials to log in again"
-            )
-        if self._rejected is not None:
-            raise _again(self._rejected)
-        try:
-            tokens = await self._login()
-        except AuthenticationError as exc:
-            self._rejected = exc
-            raise
-        logger.info("logged in as %s by %s", self._who(tokens), self._method_name())
-        return await self._adopt(tokens)
+        async with self._lease() as lease:
+            stored = lease.tokens
+            if not login:
+                if stored is not None and not _same(stored, stale) and not _due_soon(stored, self._margin):
+                    logger.debug("using tokens from the token store for %s", self._who())
+                    return self._set(stored)
+                newest = stored if stored is not None else stale
+                # After an interrupted renewal the refresh token may be spent: a fresh login avoids reusing it.
+                if newest is not None and newest.refresh_token and not (lease.interrupted and self._can_login()):
+                    tokens = await self._refresh(newest.refresh_token)
+                    if tokens is not None:
+                        logger.info("refreshed the access token for %s", self._who(tokens))
+                        return await self._adopt(tokens, lease)
+                    if self._can_login():
+                        logger.info("refresh token refused; logging in again as %s", self._who())
+            if not self._can_login():
+                await self._drop()
+                raise AuthenticationError(
+                    "the tokens can no longer be renewed and there are no credentials to log in again"
+                )
+            if self._rejected is not None:
+                raise _again(self._rejected)
+            try:
+                tokens = await self._login()
+            except AuthenticationError as exc:
+                self._rejected = exc
+                raise
+            logger.info("logged in as %s by %s", self._who(tokens), self._method_name())
+            return await self._adopt(tokens, lease)
 
     # --- token state -------------------------------------------------------------------------------------
 
@@ -356,21 +361,34 @@ class AminoAuth(httpx.Auth):
             self._refresh_at = time.monotonic() + remaining - _margin(tokens, self._margin)
         return tokens
 
-    async def _adopt(self, tokens: Tokens) -> Tokens:
+    async def _adopt(self, tokens: Tokens, lease: TokenLease) -> Tokens:
         """Save new tokens, then make them current: nobody uses a token the store has not seen."""
         try:
-            await self._store.save(self._store_key, tokens)
+            tokens = await lease.save(tokens)
         except Exception as exc:
             logger.warning("could not save tokens to %r: %s", self._store, type(exc).__name__)
         self._rejected = None
         return self._set(tokens)
 
-    async def _load_stored(self) -> Tokens | None:
+    def _lease(self) -> AbstractAsyncContextManager[TokenLease]:
+        if isinstance(self._store, SharedTokenStore):
+            return self._store.lease(self._store_key)
+        return self._local_lease()
+
+    @asynccontextmanager
+    async def _local_lease(self) -> AsyncIterator[TokenLease]:
+        """A lease over a store of this process alone: the flight already makes renewals one at a time."""
         try:
-            return await self._store.load(self._store_key)
+            stored = await self._store.load(self._store_key)
         except Exception as exc:
             logger.warning("could not read tokens from %r: %s", self._store, type(exc).__name__)
-            return None
+            stored = None
+
+        async def save(tokens: Tokens) -> Tokens:
+            await self._store.save(self._store_key, tokens)
+            return tokens
+
+        yield TokenLease(stored, save)
 
     async def _drop(self) -> None:
         self._tokens = None

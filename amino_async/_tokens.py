@@ -8,13 +8,14 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
 
 import anyio
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from ._errors import AminoError, DecodeError
 from ._jsonapi import structure
@@ -22,6 +23,8 @@ from ._jsonapi import structure
 __all__ = [
     "FileTokenStore",
     "MemoryTokenStore",
+    "SharedTokenStore",
+    "TokenLease",
     "TokenStore",
     "TokenStoreError",
     "Tokens",
@@ -225,6 +228,36 @@ class TokenStore(Protocol):
 
     async def delete(self, key: str) -> None:
         """Forget the tokens under ``key`` (a no-op when there are none)."""
+        ...
+
+
+@define
+class TokenLease:
+    """What a renewal sees, and may do, while it alone renews the tokens of a key.
+
+    ``tokens`` is what the store held when the lease began (another process may have renewed them already).
+    ``interrupted`` is True when an earlier holder began renewing these tokens and never finished: their refresh
+    token may already have been spent at the server, so presenting it again could look like reuse; log in afresh
+    instead where possible. ``save`` stores new tokens and returns the tokens now current, which are another
+    writer's when those are newer.
+    """
+
+    tokens: Tokens | None
+    save: Callable[[Tokens], Awaitable[Tokens]]
+    interrupted: bool = False
+
+
+@runtime_checkable
+class SharedTokenStore(TokenStore, Protocol):
+    """A token store shared by several processes, which also keeps their renewals to one at a time.
+
+    While one process holds the lease of a key, the others wait for it and then find the tokens it saved, so a
+    session shared by many processes logs in once and refreshes once per expiry, and a rotated refresh token is
+    never presented twice.
+    """
+
+    def lease(self, key: str) -> AbstractAsyncContextManager[TokenLease]:
+        """Hold the renewal of ``key`` (waiting for another holder first) for the duration of the block."""
         ...
 
 
