@@ -7,7 +7,7 @@ import nox
 nox.options.default_venv_backend = "uv|venv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 
-TEST_DEPS = ["pytest>=8", "trio>=0.25", "hypothesis>=6.100"]
+TEST_DEPS = ["pytest>=8", "trio>=0.25", "hypothesis>=6.100", "fastapi>=0.110"]
 LINT_DEPS = ["ruff>=0.6"]
 TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
 
@@ -15,7 +15,7 @@ TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite; every async test runs under asyncio and trio."""
-    session.install(".[cli]", *TEST_DEPS)
+    session.install(".[cli,redis]", *TEST_DEPS)
     session.run("pytest", *session.posargs)
 
 
@@ -30,5 +30,5 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install(".[cli]", *TYPE_DEPS)
+    session.install(".[cli,redis]", *TYPE_DEPS)
     session.run("mypy", "--strict", "amino_async")
