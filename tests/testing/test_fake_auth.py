@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -21,13 +20,6 @@ LOGIN = "/api/user/{}/login"
 @pytest.fixture
 def fake() -> FakeAmino:
     return FakeAmino(channels=10)
-
-
-@pytest.fixture
-async def client(fake: FakeAmino) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=fake)
-    async with httpx.AsyncClient(transport=transport, base_url="http://amino.test") as client:
-        yield client
 
 
 def password_body(username: str = "user@example.com", password: str = "secret", **extra: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import anyio
 import httpx
@@ -20,13 +19,6 @@ PASSWORD = {"grant_type": "password", "credentials": {"username": "user@example.
 @pytest.fixture
 def fake() -> FakeAmino:
     return FakeAmino(channels=20)
-
-
-@pytest.fixture
-async def client(fake: FakeAmino) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=fake)
-    async with httpx.AsyncClient(transport=transport, base_url="http://amino.test") as client:
-        yield client
 
 
 @pytest.fixture
