@@ -4,6 +4,8 @@ Start with :class:`AminoClient`; :class:`AminoAuth` is the authentication on its
 ``httpx.AsyncClient``. ``amino_async.testing.FakeAmino`` is a fake deployment for tests.
 """
 
+from typing import TYPE_CHECKING
+
 from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
@@ -47,6 +49,23 @@ from .models import (
     UserProfile,
 )
 from .resources import ChannelStreams
+
+if TYPE_CHECKING:
+    from ._redis import RedisTokenStore as RedisTokenStore
+
+
+def __getattr__(name: str) -> object:
+    # RedisTokenStore needs the redis extra: imported on first use, so the core never imports redis.
+    if name == "RedisTokenStore":
+        try:
+            from ._redis import RedisTokenStore
+        except ImportError as exc:
+            raise ImportError(
+                "RedisTokenStore needs redis-py, which is not installed: pip install 'amino-async[redis]'"
+            ) from exc
+        return RedisTokenStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_LIMITS",
