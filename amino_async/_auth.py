@@ -189,6 +189,8 @@ class AminoAuth(httpx.Auth):
         self._tokens: Tokens | None = None
         self._refresh_at = -math.inf
         self._flight: _Flight | None = None
+        # A refresh token sent in a refresh call whose answer never came: possibly rotated away at the server.
+        self._maybe_spent: str | None = None
         # Credentials the server refused: asking again with the same ones would only hammer the login.
         self._rejected: AuthenticationError | None = None
         if tokens is not None:
@@ -270,6 +272,9 @@ class AminoAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
+        # Read (and so release) the 401's connection before waiting: otherwise every request waiting for the
+        # renewal holds a pooled connection, and with the pool full the refresh and the replays cannot start.
+        await response.aread()
         replaced = self._tokens is not tokens
         logger.debug(
             "401 for %s %s; %s and replaying once",
@@ -328,7 +333,8 @@ class AminoAuth(httpx.Auth):
                     return self._set(stored)
                 newest = stored if stored is not None else stale
                 # After an interrupted renewal the refresh token may be spent: a fresh login avoids reusing it.
-                if newest is not None and newest.refresh_token and not (lease.interrupted and self._can_login()):
+                interrupted = lease.interrupted or (newest is not None and newest.refresh_token == self._maybe_spent)
+                if newest is not None and newest.refresh_token and not (interrupted and self._can_login()):
                     tokens = await self._refresh(newest.refresh_token)
                     if tokens is not None:
                         logger.info("refreshed the access token for %s", self._who(tokens))
@@ -423,6 +429,11 @@ class AminoAuth(httpx.Auth):
         except AuthenticationError as exc:
             logger.debug("refresh token refused with HTTP %s", exc.status)
             return None
+        except BaseException:
+            # No answer (reset, timeout, cancelled): the server may have rotated this refresh token already, and
+            # presenting it again would look like reuse and revoke the whole token family.
+            self._maybe_spent = refresh_token
+            raise
 
     async def _token_grant(self, grant: str, credentials: Mapping[str, Any], *, what: str) -> Tokens:
         body: dict[str, Any] = {"grant_type": grant, "credentials": credentials}

@@ -10,6 +10,9 @@ In-process::
 
 Over a socket: ``async with fake.serve() as base_url: ...``, or from a shell
 ``python -m amino_async.testing --port 8080``. Needs the ``testing`` extra (starlette, uvicorn).
+
+``FaultProxy`` sits between a client and a server on loopback and resets, delays or truncates the exchanges
+through it: ``async with FaultProxy(base_url, seed=1, reset_mid_body=0.05) as proxy: ... proxy.url ...``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("amino_async.testing needs starlette and uvicorn: pip install 'amino-async[testing]'") from exc
 
 from ._app import FakeAmino
+from ._proxy import FaultProxy, ProxyFault
 from ._state import FakeProfile, FakeStats, FakeUser, Fault
 
-__all__ = ["FakeAmino", "FakeProfile", "FakeStats", "FakeUser", "Fault"]
+__all__ = ["FakeAmino", "FakeProfile", "FakeStats", "FakeUser", "Fault", "FaultProxy", "ProxyFault"]
