@@ -19,6 +19,23 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+BENCH_DEPS = [
+    "aiohttp>=3.9",
+    "authlib>=1.3",
+    "httpx-auth>=0.22",
+    "pydantic>=2.5",
+    "uvicorn[standard]>=0.29",
+    "trio>=0.25",
+]
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks side by side with raw httpx, aiohttp, authlib and httpx-auth; writes benchmarks/RESULTS.md."""
+    session.install(".[speedups,testing]", *BENCH_DEPS)
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""

@@ -23,7 +23,7 @@ from ._constants import (
     USER_AGENT,
     Family,
 )
-from ._errors import AminoError, ConfigurationError
+from ._errors import AminoError, ConfigurationError, TransportError
 from ._http import (
     IDEMPOTENT_METHODS,
     RETRYABLE_STATUSES,
@@ -60,6 +60,8 @@ class _Shared:
     auth_options: dict[str, Any]
     auths: OrderedDict[tuple[Any, ...], AminoAuth] = attrs.field(factory=OrderedDict)
     retries: int = 0
+    #: ``base_url`` as text without its trailing slash, for :meth:`AminoClient._text_url`.
+    root: str = ""
     closed: bool = False
 
 
@@ -74,8 +76,9 @@ class AminoClient:
 
     Authentication is :class:`~amino_async.AminoAuth`'s (same arguments). The client owns one
     :class:`httpx.AsyncClient` (its connection pool, default timeouts :data:`DEFAULT_TIMEOUT` and limits
-    :data:`DEFAULT_LIMITS`), or uses ``http_client`` as given and then never closes it. ``transport`` replaces the
-    transport the client would choose (see :func:`default_transport`).
+    :data:`DEFAULT_LIMITS`), or uses ``http_client`` as given and then never closes it. Its transport is aiohttp's
+    (``httpx-aiohttp``) on asyncio when the ``speedups`` extra is installed, else httpcore's (trio, or no extra),
+    chosen at the first request; ``transport`` (e.g. ``httpx.AsyncHTTPTransport(...)``) replaces that choice.
 
     Idempotent calls are retried ``max_retries`` times (default 2) after a connection error, a timeout, or a 429,
     502, 503 or 504 answer, with exponential backoff and jitter, honouring ``Retry-After``; ``retry`` sets the
@@ -144,12 +147,17 @@ class AminoClient:
                 cookies=no_cookie_jar(),
                 follow_redirects=False,
             )
+            # The jar keeps nothing (one user's cookie must never ride along with another's call), so skip
+            # parsing every answer's cookies for it: that cost about a tenth of a request's CPU time. Should
+            # httpx rename its private attribute, this sets an unused one and the refusing jar above still holds.
+            http_client._cookies = _NoCookies(no_cookie_jar())
         auth_options["http_client"] = http_client
         auth.use_http_client(http_client)
         shared = _Shared(
             http=http_client,
             owns_http=owns_http,
             base_url=url.copy_with(query=None, fragment=None),
+            root=str(url.copy_with(query=None, fragment=None)).rstrip("/"),
             prefixes=merged_prefixes,
             retry=retry or RetryPolicy(max_retries=max_retries),
             auth_options=auth_options,
@@ -311,7 +319,7 @@ class AminoClient:
         params: Params | None = None,
         max_retries: int | None = None,
     ) -> list[M]:
-        response = await self._send("GET", self._url(family, path), params=params, max_retries=max_retries)
+        response = await self._send("GET", self._text_url(family, path), params=params, max_retries=max_retries)
         return decode_models(load_json(response.content), model)
 
     async def _get_json(
@@ -319,6 +327,11 @@ class AminoClient:
     ) -> Any:
         response = await self._send("GET", url, params=params, max_retries=max_retries)
         return load_json(response.content)
+
+    def _text_url(self, family: Family, path: str) -> str:
+        """What :meth:`_url` gives, as text: httpx parses it once, where an ``httpx.URL`` is parsed twice."""
+        shared = self._shared
+        return f"{shared.root}{shared.prefixes[family]}{path}"
 
     def _url(self, family: Family, path: str) -> httpx.URL:
         base = self._shared.base_url
@@ -351,6 +364,12 @@ class AminoClient:
                 if delay is None:
                     raise error_from_transport(exc, request) from None
                 logger.debug("retrying %s %s after %s", method, request.url.path, type(exc).__name__)
+            except TransportError:
+                # The token renewal this call waited for got no answer (reset, timeout): as retryable as the call.
+                delay = policy.delay(attempt) if retryable else None
+                if delay is None:
+                    raise
+                logger.debug("retrying %s %s after a failed token renewal", method, request.url.path)
             else:
                 if response.is_success:
                     return response
@@ -378,7 +397,15 @@ def _query(params: Params | None) -> dict[str, str | int | float] | None:
         if value is None:
             continue
         query[name] = ("true" if value else "false") if isinstance(value, bool) else value
-    return query
+    # None, not {}: httpx re-parses the URL for any params given, even empty ones.
+    return query or None
+
+
+class _NoCookies(httpx.Cookies):
+    """The pool's cookies: none kept, none read from answers (token calls read their answer's own cookies)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
 
 
 def _credentials_key(options: Mapping[str, Any]) -> tuple[Any, ...] | None:

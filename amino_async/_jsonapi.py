@@ -1,19 +1,20 @@
 """JSON:API documents, and the cattrs converter that turns their resources into models.
 
-Two converters are built once, at import, with the same hooks: a fast one (generated code, no detailed
-validation) that decodes every answer, and a detailed one that runs only after the fast one failed, to name the
-offending field. Either way the caller sees a :class:`~amino_async.DecodeError` with a path such as
+Two converters are built once with the same hooks: a fast one (generated code, no detailed validation, built at
+import) that decodes every answer, and a detailed one (built on first use) that runs only after the fast one
+failed, to name the offending field. Either way the caller sees a :class:`~amino_async.DecodeError` with a path such as
 ``data[2].attributes.bitrate`` and a message that names types, never values.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
-from typing import Any, Final, TypeVar, get_args
+from types import MappingProxyType, NoneType, UnionType
+from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
 import attrs
 from cattrs import ClassValidationError, Converter, IterableValidationError
@@ -121,6 +122,15 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise _Mismatch(f"expected a boolean, found {_found(value)}")
 
 
+#: The fast converter's class hooks, each mapped to the generated function it wraps with a dict check: callers
+#: that check (or build) the dict themselves call the generated one directly, a Python call less per object.
+_UNCHECKED: Final[dict[Callable[[Any, type], Any], Callable[[Any, type], Any]]] = {}
+
+
+def _not_an_object(value: Any) -> Any:
+    raise _Mismatch(f"expected an object, found {_found(value)}")
+
+
 def _tuple_hook(
     detailed: bool,
 ) -> Callable[[Any, Converter], Callable[[Any, type], tuple[Any, ...]]]:
@@ -129,6 +139,7 @@ def _tuple_hook(
     def factory(tp: Any, converter: Converter) -> Callable[[Any, type], tuple[Any, ...]]:
         (item_type, _ellipsis) = get_args(tp)
         item_hook = converter.get_structure_hook(item_type)
+        unchecked = _UNCHECKED.get(item_hook)
 
         def structure_tuple(value: Any, _: type) -> tuple[Any, ...]:
             if type(value) is not list:
@@ -136,6 +147,17 @@ def _tuple_hook(
                     return ()
                 raise _Mismatch(f"expected an array, found {_found(value)}")
             if not detailed:
+                if item_type is str:
+                    # Arrays of strings are most of the tuples: check the items, build the tuple in one go.
+                    for item in value:
+                        if type(item) is not str:
+                            break
+                    else:
+                        return tuple(value)
+                if unchecked is not None:
+                    return tuple(
+                        [unchecked(item, item_type) if type(item) is dict else _not_an_object(item) for item in value]
+                    )
                 return tuple([item_hook(item, item_type) for item in value])
             items = []
             for index, item in enumerate(value):
@@ -150,6 +172,39 @@ def _tuple_hook(
         return structure_tuple
 
     return factory
+
+
+def _is_optional(tp: Any) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) in (Union, UnionType) and len(args) == 2 and NoneType in args
+
+
+def _optional_hook(tp: Any, converter: Converter) -> Callable[[Any, type], Any]:
+    """A hook for ``X | None`` bound to X's hook once (cattrs' own looks X's hook up again on every value)."""
+    (inner,) = (arg for arg in get_args(tp) if arg is not NoneType)
+    inner_hook = converter.get_structure_hook(inner)
+    if inner in (str, int):
+        # The common case, a value already of the exact type, without a call.
+        def structure_optional_scalar(value: Any, _: type) -> Any:
+            if value is None or type(value) is inner:
+                return value
+            return inner_hook(value, inner)
+
+        return structure_optional_scalar
+    unchecked = _UNCHECKED.get(inner_hook)
+    if unchecked is not None:
+
+        def structure_optional_object(value: Any, _: type) -> Any:
+            if value is None:
+                return None
+            return unchecked(value, inner) if type(value) is dict else _not_an_object(value)
+
+        return structure_optional_object
+
+    def structure_optional(value: Any, _: type) -> Any:
+        return None if value is None else inner_hook(value, inner)
+
+    return structure_optional
 
 
 def _is_homogeneous_tuple(tp: Any) -> bool:
@@ -178,6 +233,7 @@ def _build(detailed: bool) -> Converter:
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook(detailed))
+    converter.register_structure_hook_factory(_is_optional, _optional_hook)
 
     def class_factory(cls: type) -> Callable[[Any, type], Any]:
         overrides: dict[str, Any] = {name: override(rename=key) for name, key in _RENAMES.get(cls, {}).items()}
@@ -192,6 +248,8 @@ def _build(detailed: bool) -> Converter:
                 raise _Mismatch(f"expected an object, found {_found(value)}")
             return generated(value, tp)
 
+        if not detailed:
+            _UNCHECKED[checked] = generated
         return checked
 
     converter.register_structure_hook_factory(attrs.has, class_factory)
@@ -200,21 +258,28 @@ def _build(detailed: bool) -> Converter:
 
     def structure_protection_key(value: Any, tp: type) -> ProtectionKey:
         key: ProtectionKey = fast_key(value, tp)
-        extra = {k: v for k, v in value.items() if k not in _PROTECTION_KEY_FIELDS}
-        return attrs.evolve(key, extra=extra) if extra else key
+        if not value.keys() <= _PROTECTION_KEY_FIELDS:
+            # Set on the instance nobody has seen yet: cheaper than attrs.evolve building another.
+            object.__setattr__(key, "extra", {k: v for k, v in value.items() if k not in _PROTECTION_KEY_FIELDS})
+        return key
 
     converter.register_structure_hook(ProtectionKey, structure_protection_key)
     return converter
 
 
 _FAST: Final = _build(detailed=False)
-_DETAILED: Final = _build(detailed=True)
+
+
+@functools.cache
+def _detailed() -> Converter:
+    """The detailed converter, built on the first failure: most processes never need it, so no import pays."""
+    return _build(detailed=True)
 
 
 def _explain(value: Any, model: type, path: str) -> DecodeError:
     """Re-run a failed structuring with the detailed converter and describe its first error."""
     try:
-        _DETAILED.structure(value, model)
+        _detailed().structure(value, model)
     except Exception as exc:
         return _describe(exc, model, path)
     return DecodeError("the value does not have the documented shape", path=path)
@@ -275,7 +340,7 @@ def decode_models(document: Any, model: type[M], *, key: str = "data") -> list[M
         raise DecodeError(f"expected an object, found {_found(document)}", path="")
     if key not in document:
         raise DecodeError("required field missing", path=key)
-    hook = _FAST.get_structure_hook(model)
+    hook = _unchecked_hook(model)
     models: list[M] = []
     for index, resource in enumerate(_resource_items(document[key], key)):
         models.extend(_decode_one(hook, resource, model, key, index))
@@ -284,7 +349,13 @@ def decode_models(document: Any, model: type[M], *, key: str = "data") -> list[M
 
 def decode_resource(resource: Any, model: type[M], *, path: str) -> list[M]:
     """Decode one resource found at ``path`` (e.g. ``included[3]``), as :func:`decode_models` does each."""
-    return _decode_one(_FAST.get_structure_hook(model), resource, model, path, None)
+    return _decode_one(_unchecked_hook(model), resource, model, path, None)
+
+
+def _unchecked_hook(model: type[M]) -> Callable[[Any, type], M]:
+    """The fast hook for ``model`` without its dict check: :func:`_decode_one` always passes a dict it built."""
+    hook = _FAST.get_structure_hook(model)
+    return _UNCHECKED.get(hook, hook)
 
 
 def _decode_one(
