@@ -1,0 +1,204 @@
+"""The ``amino-async`` command line (also ``python -m amino_async``); installed with the ``cli`` extra.
+
+Every failure ends in one line on stderr, ``error: ...``, and a non-zero exit status: 1 for a failed command,
+2 for a usage error, 130 when interrupted. No traceback (unless ``--debug``), and never a password or token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from typing import NoReturn
+
+import anyio
+
+from .. import (
+    AminoError,
+    ApiError,
+    AuthenticationError,
+    ConfigurationError,
+    DecodeError,
+    TimeoutError,
+    TokenStoreError,
+    TransportError,
+)
+from ._commands import Command, build_parser, settings_from
+from ._output import CliError, error_line
+from ._session import Settings
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed what it had to
+        return _exit_status(exit_.code)
+    settings = settings_from(args)
+    base_url = settings.base_url
+    level = (logging.DEBUG if args.debug else logging.INFO) if args.verbose else logging.WARNING
+    try:
+        prepare = getattr(args, "prepare", None)
+        if prepare is not None:
+            prepare(args, settings)
+        with _sdk_logging(level):
+            status: int = anyio.run(functools.partial(_run, args.run, args, settings), backend=args.backend)
+    except KeyboardInterrupt:
+        return 130
+    except BaseException as exc:  # every failure becomes one line: nothing else is shown to the user
+        if args.debug:
+            raise
+        leaf = _leaf(exc)
+        if _interrupted(exc, expected=isinstance(leaf, (AminoError, CliError))):
+            return 130
+        if isinstance(leaf, SystemExit):
+            return _exit_status(leaf.code)
+        message, status = describe(leaf, base_url)
+        error_line(message)
+        return status
+    return status
+
+
+async def _run(command: Command, args: argparse.Namespace, settings: Settings) -> int:
+    """Run ``command``; Ctrl-C cancels it (so everything it opened is closed in order), a second one quits."""
+    interrupted = False
+
+    async def watch(scope: anyio.CancelScope) -> None:
+        nonlocal interrupted
+        try:
+            with anyio.open_signal_receiver(signal.SIGINT) as signals:
+                async for _ in signals:
+                    if interrupted:  # a second Ctrl-C: whoever pressed it will not wait for the cleanup
+                        _quit_now(130)
+                    interrupted = True
+                    scope.cancel()
+        except NotImplementedError:  # asyncio on Windows: Ctrl-C stays a plain KeyboardInterrupt
+            return
+
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        return await command(args, settings)
+    status = 130
+    async with anyio.create_task_group() as group:
+        with anyio.CancelScope() as scope:
+            group.start_soon(watch, scope)
+            status = await command(args, settings)
+        group.cancel_scope.cancel()  # done (or cancelled): stop watching
+    return 130 if interrupted else status
+
+
+def _quit_now(status: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
+
+
+def describe(exc: BaseException, base_url: str | None = None) -> tuple[str, int]:
+    """The one-line message and exit status for a failure (SDK messages never carry secrets)."""
+    if isinstance(exc, CliError):
+        return str(exc), exc.status
+    if isinstance(exc, AuthenticationError):
+        # No status: no server refused anything now, the stored login has simply run out.
+        hint = "; run 'amino-async login' again" if exc.status is None else ""
+        return f"authentication failed: {exc}{hint}", 1
+    if isinstance(exc, TimeoutError):
+        return f"timed out talking to {base_url}: {exc}", 1
+    if isinstance(exc, TransportError):
+        return f"cannot reach {base_url}: {exc}", 1
+    if isinstance(exc, ApiError):
+        return f"the server refused: {exc}", 1
+    if isinstance(exc, DecodeError):
+        return f"unexpected answer from the server: {exc}", 1
+    if isinstance(exc, (ConfigurationError, TokenStoreError, AminoError)):
+        return str(exc), 1
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or type(exc).__name__}{where}", 1
+    return f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1
+
+
+@contextlib.contextmanager
+def _sdk_logging(level: int) -> Iterator[None]:
+    """Show the SDK's log lines on stderr, as ``warning: ...`` (or more, with ``-v``), for this run only."""
+    logger = logging.getLogger("amino_async")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setLevel(level)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def _interrupted(exc: BaseException, *, expected: bool) -> bool:
+    """Whether a failure is Ctrl-C's doing.
+
+    That is a KeyboardInterrupt anywhere inside it (trio puts it in exception groups) or, for a failure no command
+    expects, a cancellation behind it: asyncio answers SIGINT by cancelling the main task, and a task group torn
+    down by that cancellation may raise errors of its own in its place.
+    """
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        if not expected and _is_cancellation(current):
+            return True
+        pending.extend(getattr(current, "exceptions", ()))
+        pending.extend(e for e in (current.__context__, current.__cause__) if e is not None)
+    return False
+
+
+def _is_cancellation(exc: BaseException) -> bool:
+    kind = type(exc)
+    return isinstance(exc, asyncio.CancelledError) or (
+        kind.__module__.startswith("trio") and kind.__name__ == "Cancelled"
+    )
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The failure to report.
+
+    That is the one exception inside (nested) exception groups, else the first of several that the SDK or the
+    command raised, else ``exc`` itself.
+    """
+    leaves: list[BaseException] = []
+    pending = [exc]
+    while pending:
+        current = pending.pop(0)
+        inner = getattr(current, "exceptions", None)
+        if isinstance(inner, tuple):
+            pending.extend(inner)
+        else:
+            leaves.append(current)
+    if len(leaves) == 1:
+        return leaves[0]
+    return next((leaf for leaf in leaves if isinstance(leaf, (AminoError, CliError))), exc)
+
+
+def _exit_status(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    error_line(str(code))
+    return 1

@@ -1,0 +1,376 @@
+"""The commands: ``login``, ``logout``, ``token``, ``channels``, ``streams``, ``profiles`` (and ``demo``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .. import AminoClient, Tokens
+from .._version import __version__
+from ._output import CliError, emit_json, print_table, to_json
+from ._session import (
+    Settings,
+    default_token_file,
+    open_client,
+    read_password,
+    read_username,
+    session_key,
+    stored_tokens,
+)
+
+__all__ = ["Command", "build_parser", "settings_from"]
+
+#: What a command runs: the parsed arguments and the settings in, the exit status out. A command may also set
+#: ``prepare``, run before the event loop starts (to prompt for a password, say).
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+_STREAM_TYPES = ("hls", "dash", "mp4", "mss")
+_DRM_SYSTEMS = ("fairplay", "widevine", "playready")
+_DEVICE_CLASSES = ("stb", "mobile", "smarttv")
+_SORTS = ("logical_channel_number", "-logical_channel_number")
+
+_EPILOG = """\
+environment:
+  AMINO_BASE_URL     the deployment, e.g. https://customer.domain (--base-url)
+  AMINO_USERNAME     the username to log in with (--username)
+  AMINO_PASSWORD     the password; without it 'login' reads --password-stdin or prompts
+                     (a password is never a command-line argument)
+  AMINO_TOKEN_FILE   where 'login' keeps the tokens (--token-file); default
+                     $XDG_CONFIG_HOME/amino-async/tokens.json, i.e. ~/.config/amino-async/tokens.json
+
+The commands use the login 'amino-async login' stored for the deployment (one per deployment), refreshing
+it as needed; without one, AMINO_USERNAME and AMINO_PASSWORD log in for that command alone.
+Exit status: 0 done, 1 failed (one 'error:' line on stderr), 2 usage error, 130 interrupted.
+
+Start with 'amino-async demo': it needs no account.
+"""
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # The same options on the main parser and on every command, so they may come before or after the command
+    # name; on the commands they default to "not given", so they never undo a value given before the name.
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default(os.environ.get("AMINO_BASE_URL")),
+        help="the Amino deployment, e.g. https://customer.domain (env AMINO_BASE_URL)",
+    )
+    group.add_argument(
+        "--username", default=default(os.environ.get("AMINO_USERNAME")), help="username (env AMINO_USERNAME)"
+    )
+    group.add_argument(
+        "--token-file",
+        metavar="PATH",
+        default=default(None),
+        help="where the login's tokens are kept (env AMINO_TOKEN_FILE; default ~/.config/amino-async/tokens.json)",
+    )
+    group.add_argument("--json", action="store_true", default=default(False), help="print JSON, for scripts")
+    group.add_argument(
+        "--backend",
+        choices=("asyncio", "trio"),
+        default=default("asyncio"),
+        help="the event loop to run on (default asyncio)",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False), help="log the SDK's logins and refreshes"
+    )
+    group.add_argument(
+        "--debug", action="store_true", default=default(False), help="show the traceback of an unexpected error"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`."""
+    parser = argparse.ArgumentParser(
+        prog="amino-async",
+        description="The Amino TV platform API from a shell: log in, list channels, fetch streams.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"amino-async {__version__}")
+    _add_global_options(parser, top=True)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    def command(name: str, run: Command, summary: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=summary)
+        _add_global_options(sub, top=False)
+        sub.set_defaults(run=run)
+        return sub
+
+    from ._demo import add_demo_options, run_demo
+
+    add_demo_options(
+        command(
+            "demo",
+            run_demo,
+            "Run the SDK against a built-in fake deployment: every channel's streams, a token expiry midway, "
+            "injected 503s, and a summary. Needs no account.",
+        )
+    )
+
+    login = command("login", _login, "Log in and keep the tokens in the token file (mode 0600).")
+    login.set_defaults(prepare=_ask_credentials)
+    login.add_argument("--password-stdin", action="store_true", help="read the password from standard input (one line)")
+    login.add_argument("--profile", metavar="PROFILE_ID", help="log in as this profile of the account")
+    login.add_argument("--login-method", choices=("password", "digest"), default="password", help="default: password")
+
+    command("logout", _logout, "Forget the stored tokens of the deployment (no server call is needed).")
+
+    command("token", _token, "Show who the stored login is and when its access token expires (never the token).")
+
+    channels = command("channels", _channels, "List the channel catalogue, a page (100 channels) at a time.")
+    channels.add_argument("--page", type=_positive, default=1, metavar="N", help="page number (default 1)")
+    channels.add_argument("--all", action="store_true", help="every page")
+    channels.add_argument("--sort", choices=_SORTS, help="order by channel number")
+    channels.add_argument("--language", metavar="LANG", help="ISO 639-2 language of names and images, e.g. fin")
+    channels.add_argument("--filter", metavar="FILTER", help="e.g. genre.name:news")
+
+    streams = command("streams", _streams, "List the live streams of a channel.")
+    streams.add_argument("channel_id", metavar="CHANNEL_ID")
+    streams.add_argument("--stream-type", choices=_STREAM_TYPES)
+    streams.add_argument("--drm-system", choices=_DRM_SYSTEMS)
+    streams.add_argument("--device-class", choices=_DEVICE_CLASSES)
+    streams.add_argument("--network", metavar="NETWORK")
+    streams.add_argument(
+        "--restart-at-beginning", action="store_true", default=None, help="start-over streams of the programme"
+    )
+
+    command("profiles", _profiles, "List the profiles of the logged-in account.")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings the parsed arguments and the environment give."""
+    token_file = default_token_file()
+    if args.token_file:
+        token_file = default_token_file({"AMINO_TOKEN_FILE": args.token_file})
+    return Settings(
+        base_url=args.base_url or None,
+        username=args.username or None,
+        token_file=token_file,
+        json=args.json,
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+# --- login and the stored tokens ---------------------------------------------------------------------------
+
+
+def _ask_credentials(args: argparse.Namespace, settings: Settings) -> None:
+    # Asked before the event loop starts: a prompt blocks, and Ctrl-C must still end it at once.
+    settings.require_base_url()
+    args.credentials = (read_username(settings), read_password(from_stdin=args.password_stdin))
+
+
+async def _login(args: argparse.Namespace, settings: Settings) -> int:
+    base_url = settings.require_base_url()
+    username, password = args.credentials
+    async with AminoClient(
+        base_url, username=username, password=password, profile_id=args.profile, login_method=args.login_method
+    ) as client:
+        tokens = await client.login()
+    store = settings.store()
+    await store.save(session_key(base_url, store), tokens)
+    info = _token_info(base_url, settings, tokens)
+    if settings.json:
+        emit_json(info)
+    else:
+        profile = f", profile {tokens.profile_id}" if tokens.profile_id else ""
+        print(f"Logged in to {base_url} as user {tokens.user_id or username}{profile}.")
+        print(f"Tokens saved in {settings.token_file} (mode 0600); they are refreshed as needed.")
+    return 0
+
+
+async def _logout(args: argparse.Namespace, settings: Settings) -> int:
+    base_url, store, tokens = await stored_tokens(settings)
+    if tokens is not None:
+        async with AminoClient(base_url, token_store=store) as client:
+            await client.logout()  # drops the tokens from the file; Amino keeps no session to end
+    _say(settings, {"logged_out": base_url, "token_file": str(settings.token_file), "removed": tokens is not None})
+    return 0
+
+
+def _say(settings: Settings, result: dict[str, Any]) -> None:
+    if settings.json:
+        emit_json(result)
+    elif not result["removed"]:
+        print(f"Not logged in to {result['logged_out']}: nothing to forget.")
+    else:
+        print(f"Logged out of {result['logged_out']}: its tokens are gone from {result['token_file']}.")
+
+
+async def _token(args: argparse.Namespace, settings: Settings) -> int:
+    base_url, _, tokens = await stored_tokens(settings)
+    if tokens is None:
+        raise CliError(f"not logged in to {base_url}: run 'amino-async login' first")
+    info = _token_info(base_url, settings, tokens)
+    if settings.json:
+        emit_json(info)
+        return 0
+    remaining = info["expires_in"]
+    if remaining is None:
+        expiry = "unknown (the server stated no lifetime): used until the server refuses it"
+    elif remaining <= 0:
+        expiry = f"expired at {info['expires_at']}; the next command refreshes it"
+    else:
+        expiry = f"{info['expires_at']} (in {_duration(remaining)})"
+    print_table(
+        "Stored login",
+        ["", ""],
+        [
+            ("deployment", base_url),
+            ("user id", info["user_id"]),
+            ("profile", info["profile_id"]),
+            ("flags", ", ".join(info["flags"]) or "-"),
+            ("logged in", info["login_time"]),
+            ("access token expires", expiry),
+            ("refresh token", "yes" if info["refreshable"] else "no (log in again when it expires)"),
+            ("token file", info["token_file"]),
+        ],
+    )
+    return 0
+
+
+def _token_info(base_url: str, settings: Settings, tokens: Tokens) -> dict[str, Any]:
+    """What may be shown of a login: who, which profile, until when. Never a token."""
+    lifetime = tokens.lifetime
+    remaining = tokens.expires_in()
+    expires_at = _iso(tokens.received_at + lifetime) if lifetime is not None else None
+    login_time = _iso(tokens.received_at)
+    return {
+        "base_url": base_url,
+        "user_id": tokens.user_id,
+        "profile_id": tokens.profile_id,
+        "flags": list(tokens.flags),
+        "login_time": login_time,
+        "lifetime": lifetime,
+        "expires_at": expires_at,
+        "expires_in": None if remaining is None else round(remaining, 1),
+        "refreshable": tokens.refresh_token is not None,
+        "token_file": str(settings.token_file),
+    }
+
+
+def _iso(timestamp: float) -> str:
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"
+
+
+# --- the catalogue -------------------------------------------------------------------------------------------
+
+
+async def _channels(args: argparse.Namespace, settings: Settings) -> int:
+    options = {"sort": args.sort, "language": args.language, "filter": args.filter}
+    async with await open_client(settings) as client:
+        if args.all:
+            channels = [channel async for channel in client.channels.iterate(**options)]
+            caption = f"{len(channels)} channels"
+        else:
+            page = await client.channels.list(page_number=args.page, **options)
+            channels = list(page.items)
+            more = f"; --page {page.number + 1} for more" if page.has_next else ""
+            caption = f"page {page.number}: {len(channels)} channels{more}"
+    if settings.json:
+        emit_json(channels)
+        return 0
+    print_table(
+        None,
+        [("#", "right"), "name", ("id", "left", False), "genres", "services"],
+        (
+            (
+                channel.logical_channel_number,
+                channel.name,
+                channel.id,
+                ", ".join(genre.name or genre.id for genre in channel.genres),
+                ", ".join(channel.services_available.services_enabled),
+            )
+            for channel in channels
+        ),
+        caption=caption,
+    )
+    return 0
+
+
+async def _streams(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_client(settings) as client:
+        streams = await client.channels.streams(
+            args.channel_id,
+            stream_type=args.stream_type,
+            drm_system=args.drm_system,
+            device_class=args.device_class,
+            network=args.network,
+            restart_at_beginning=args.restart_at_beginning,
+        )
+    if settings.json:
+        emit_json(streams)
+        return 0
+    print_table(
+        None,
+        [("bitrate", "right"), "resolution", "protocols", "protection", "url"],
+        (
+            (
+                stream.bitrate,
+                stream.max_resolution,
+                ", ".join(stream.streaming_protocols) or stream.transport_protocol,
+                ", ".join(stream.protection_types) or "-",
+                stream.stream_url,
+            )
+            for stream in streams
+        ),
+        caption=f"{len(streams)} streams of channel {args.channel_id}",
+    )
+    return 0
+
+
+async def _profiles(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_client(settings) as client:
+        profiles = await client.profiles.list()
+        current = client.tokens.profile_id if client.tokens else None
+    if settings.json:
+        emit_json([{**to_json(profile), "current": profile.id == current} for profile in profiles])
+        return 0
+    print_table(
+        None,
+        [("id", "left", False), "name", "default", "child", ("age limit", "right"), "current"],
+        (
+            (
+                profile.id,
+                profile.name,
+                "yes" if profile.is_default else "",
+                "yes" if profile.is_child_profile else "",
+                profile.age_limit,
+                "*" if profile.id == current else "",
+            )
+            for profile in profiles
+        ),
+    )
+    return 0

@@ -1,0 +1,138 @@
+"""A FastAPI backend that calls Amino on behalf of each of its users.
+
+One :class:`~amino_async.AminoClient` (one connection pool) lives as long as the app. Every incoming request
+gets a ``with_auth`` view of it made from that user's own Amino session: their ``amino_session`` cookie (the
+cookie Amino's login sets) and their user id in the ``X-Amino-User-Id`` header. The SDK exchanges the cookie for
+tokens on the user's first request and reuses (and refreshes) those tokens on the next ones, so a view per request
+costs no login. Amino's errors become HTTP answers a browser or an API client understands.
+
+Run it (``pip install fastapi uvicorn``)::
+
+    AMINO_BASE_URL=https://customer.domain uvicorn --factory examples.fastapi_app:create_app
+
+and call ``GET /channels`` or ``GET /channels/{channel_id}/streams`` with the user's ``amino_session`` cookie
+and ``X-Amino-User-Id`` header.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Literal
+
+import attrs
+import httpx
+from fastapi import Cookie, Depends, FastAPI, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from amino_async import (
+    AminoClient,
+    AminoError,
+    ApiError,
+    AuthenticationError,
+    RateLimitError,
+    TimeoutError,
+    Tokens,
+    TransportError,
+)
+
+SESSION_COOKIE = "amino_session"
+
+
+class NoTokenStore:
+    """A token store that keeps nothing: each user's tokens stay in the view made from their own cookie.
+
+    Views of one client share its token store, where tokens are kept by user id alone; a store that kept them
+    would hand a user's tokens to any request that names the user id, whatever cookie it carries. Views for the
+    same cookie share their tokens anyway, so nothing is lost: a user's cookie is exchanged once.
+    """
+
+    async def load(self, key: str) -> Tokens | None:
+        """Nothing is ever stored."""
+        return None
+
+    async def save(self, key: str, tokens: Tokens) -> None:
+        """Keep nothing."""
+
+    async def delete(self, key: str) -> None:
+        """Nothing to forget."""
+
+
+def amino_user(
+    request: Request,
+    amino_session: Annotated[str | None, Cookie()] = None,
+    x_amino_user_id: Annotated[str | None, Header()] = None,
+) -> AminoClient:
+    """This request's user's view of the app's client, from their Amino session cookie and user id."""
+    if not amino_session or not x_amino_user_id:
+        raise HTTPException(401, "log in to Amino first (amino_session cookie and X-Amino-User-Id header)")
+    client: AminoClient = request.app.state.amino
+    # Views with the same credentials share one auth: the cookie is exchanged on the user's first request only.
+    return client.with_auth(user_id=x_amino_user_id, cookies={SESSION_COOKIE: amino_session})
+
+
+#: An endpoint parameter of this type is the calling user's view of the Amino client.
+AminoUser = Annotated[AminoClient, Depends(amino_user)]
+
+
+def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """The app, calling the Amino deployment at ``base_url`` (default: ``$AMINO_BASE_URL``).
+
+    ``transport`` replaces the network (tests pass ``httpx.ASGITransport(app=FakeAmino())``).
+    """
+    amino_url = base_url or os.environ["AMINO_BASE_URL"]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The app itself has no Amino account: only its users' views authenticate.
+        async with AminoClient(amino_url, token_store=NoTokenStore(), transport=transport) as client:
+            app.state.amino = client
+            yield
+
+    app = FastAPI(title="Amino streams", lifespan=lifespan)
+
+    @app.get("/channels")
+    async def channels(amino: AminoUser, page: int = 1) -> list[dict[str, Any]]:
+        """A page (100) of the channels the user sees: id, number and name."""
+        listed = await amino.channels.list(page_number=page)
+        return [
+            {"id": channel.id, "number": channel.logical_channel_number, "name": channel.name}
+            for channel in listed.items
+        ]
+
+    @app.get("/channels/{channel_id}/streams")
+    async def channel_streams(
+        channel_id: str,
+        amino: AminoUser,
+        stream_type: Literal["hls", "dash", "mp4", "mss"] | None = None,
+        drm_system: Literal["fairplay", "widevine", "playready"] | None = None,
+        device_class: Literal["stb", "mobile", "smarttv"] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The live streams of a channel, as the user may play them."""
+        streams = await amino.channels.streams(
+            channel_id, stream_type=stream_type, drm_system=drm_system, device_class=device_class
+        )
+        return [attrs.asdict(stream) for stream in streams]
+
+    @app.exception_handler(AminoError)
+    async def amino_error(request: Request, exc: AminoError) -> JSONResponse:
+        """Amino's answer, as this app's: the user's problems keep their status, Amino's own become 502/504."""
+        headers: dict[str, str] = {}
+        if isinstance(exc, AuthenticationError):
+            status, detail = 401, "Amino did not accept the session; log in again"
+        elif isinstance(exc, RateLimitError):
+            status, detail = 429, "too many requests to Amino"
+            if exc.retry_after is not None:
+                headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+        elif isinstance(exc, ApiError) and exc.status is not None and 400 <= exc.status < 500:
+            status, detail = exc.status, exc.detail or "refused by Amino"  # 400, 403, 404, 451 as Amino said
+        elif isinstance(exc, TimeoutError):
+            status, detail = 504, "Amino did not answer in time"
+        elif isinstance(exc, TransportError):
+            status, detail = 502, "Amino cannot be reached"
+        else:
+            status, detail = 502, "Amino answered with an error"  # 5xx after the retries, or an unexpected answer
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    return app

@@ -1,0 +1,163 @@
+"""The examples run: the FastAPI app serving two users at once, and the bulk fetcher writing JSON lines."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from amino_async.testing import FakeAmino
+
+from .helpers import in_process
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"amino_example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclass-like tools look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+fastapi_app = _load("fastapi_app")
+bulk_fetch = _load("bulk_fetch")
+
+
+# --- examples/fastapi_app.py -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def backend() -> AsyncIterator[tuple[FakeAmino, httpx.AsyncClient]]:
+    """The app, its lifespan running, calling a FakeAmino in-process; an HTTP client of the app."""
+    fake = FakeAmino(channels=20)
+    fake.add_user("bob@example.com", "bobs-password")
+    app = fastapi_app.create_app("http://localhost", transport=httpx.ASGITransport(app=fake))
+    # httpx.ASGITransport sends no lifespan events: run the app's lifespan around the test, as a server would.
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http,
+    ):
+        yield fake, http
+
+
+def _as(fake: FakeAmino, user_id: str, session: str | None = None) -> dict[str, str]:
+    """The headers of a browser of user ``user_id`` logged in to Amino."""
+    return {"X-Amino-User-Id": user_id, "Cookie": f"amino_session={session or fake.create_session(user_id)}"}
+
+
+async def test_fastapi_app_serves_two_users_at_once_each_as_themselves(
+    backend: tuple[FakeAmino, httpx.AsyncClient],
+) -> None:
+    fake, http = backend
+    alice, bob = fake.users
+    headers = {alice.user_id: _as(fake, alice.user_id), bob.user_id: _as(fake, bob.user_id)}
+    # Alice asks for channels 0-5 and Bob for 6-11, all at once.
+    wanted = {fake.channel_id(i): (alice if i < 6 else bob).user_id for i in range(12)}
+    answers: dict[str, Any] = {}
+
+    async def get(channel_id: str, user_id: str) -> None:
+        response = await http.get(
+            f"/channels/{channel_id}/streams", params={"stream_type": "dash"}, headers=headers[user_id]
+        )
+        answers[channel_id] = (response.status_code, response.json())
+
+    async with anyio.create_task_group() as group:
+        for channel_id, user_id in wanted.items():
+            group.start_soon(get, channel_id, user_id)
+
+    for channel_id, (status, streams) in answers.items():
+        assert status == 200
+        assert streams
+        assert all(channel_id in stream["stream_url"] and ".mpd" in stream["stream_url"] for stream in streams)
+    # Each call reached Amino with the bearer of the user who made it.
+    assert fake.stats.requests_by_user == {alice.user_id: 6, bob.user_id: 6}
+    for user_id, _, _, path in fake.stats.authorized_log:
+        assert wanted[path.split("/")[4]] == user_id
+    assert fake.stats.grants["cookie"] == 2  # one cookie exchange per user, however many requests they made
+
+
+async def test_fastapi_app_maps_amino_errors_to_http_answers(backend: tuple[FakeAmino, httpx.AsyncClient]) -> None:
+    fake, http = backend
+    user_id = fake.default_user.user_id
+    headers = _as(fake, user_id)
+    channel = fake.channel_id(1)
+
+    response = await http.get("/channels", params={"page": 2}, headers=headers)
+    assert response.status_code == 200
+    assert response.json() == []  # 20 channels: page 2 is empty
+    response = await http.get("/channels", headers=headers)
+    assert [channel["id"] for channel in response.json()] == [fake.channel_id(i) for i in range(20)]
+
+    logins = fake.stats.calls["login"]
+    response = await http.get(f"/channels/{channel}/streams")
+    assert response.status_code == 401  # no Amino session at all: Amino is not even asked
+    assert fake.stats.calls["login"] == logins
+
+    # The user has a live session in the app (the calls above), yet naming their user id with another cookie
+    # gets nothing of theirs.
+    response = await http.get(f"/channels/{channel}/streams", headers=_as(fake, user_id, session="forged"))
+    assert response.status_code == 401
+    assert fake.stats.token_refusals["no_session"] == 1
+
+    response = await http.get(f"/channels/{fake.channel_id(999)}/streams", headers=headers)
+    assert response.status_code == 404
+
+    response = await http.get(f"/channels/{channel}/streams", params={"stream_type": "flash"}, headers=headers)
+    assert response.status_code == 422  # FastAPI checked the query before Amino saw it
+
+    fake.inject(f"/api/v1/channels/{channel}/relationships/streams", times=1, status=500)
+    response = await http.get(f"/channels/{channel}/streams", headers=headers)
+    assert (response.status_code, response.json()) == (502, {"detail": "Amino answered with an error"})
+
+    fake.inject(f"/api/v1/channels/{channel}/relationships/streams", times=3, status=429, headers={"Retry-After": "0"})
+    response = await http.get(f"/channels/{channel}/streams", headers=headers)
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "1"
+
+    response = await http.get(f"/channels/{channel}/streams", headers=headers)
+    assert response.status_code == 200  # and the next call is fine again
+
+
+# --- examples/bulk_fetch.py ------------------------------------------------------------------------------
+
+
+async def test_bulk_fetch_writes_one_line_per_channel(tmp_path: Path) -> None:
+    fake = FakeAmino(channels=130)
+    broken = fake.channel_id(77)
+    fake.inject(f"/api/v1/channels/{broken}/relationships/streams", times=1, status=500)
+    out = tmp_path / "streams.jsonl"
+    async with in_process(fake) as client:
+        written = await bulk_fetch.bulk_fetch(client, out, concurrency=10, stream_type="hls")
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (written.channels, written.errors) == (130, 1)
+    assert sorted(line["channel_id"] for line in lines) == sorted(fake.channel_id(i) for i in range(130))
+    by_id = {line["channel_id"]: line for line in lines}
+    assert "HTTP 500" in by_id.pop(broken)["error"]
+    assert all(line["streams"] and ".m3u8" in line["streams"][0]["stream_url"] for line in by_id.values())
+    assert written.streams == sum(len(line["streams"]) for line in by_id.values())
+
+
+def test_bulk_fetch_demo_from_its_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "streams.jsonl"
+    assert bulk_fetch.main(["--demo", "--channels", "120", "--concurrency", "16", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 120
+    assert "120 channels" in capsys.readouterr().err
+
+
+def test_bulk_fetch_against_a_deployment_needs_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AMINO_USERNAME", raising=False)
+    monkeypatch.delenv("AMINO_PASSWORD", raising=False)
+    with pytest.raises(SystemExit, match="AMINO_PASSWORD"):
+        bulk_fetch.main(["--base-url", "http://127.0.0.1:1", "--out", str(tmp_path / "x.jsonl")])
