@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import builtins
 import copy
+import hashlib
 import ipaddress
 import logging
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Literal
 
@@ -115,8 +116,11 @@ class AminoAuth(httpx.Auth):
     - ``tokens``: existing tokens, refreshed when due; with nothing else given, there is no logging in again.
 
     ``profile_id`` asks for tokens of that profile of the account. ``token_store`` keeps tokens between runs and
-    processes (default: in memory), under ``store_key`` (default: derived from the origin, the user and the
-    profile).
+    processes (default: in memory), under ``store_key``. The default key names the origin, the user and the
+    profile, and is bound to the secret given: a fingerprint of the password (scrypt), the cookies or the given
+    tokens, so that only an auth holding the same secret reads the tokens another one saved (a view with a wrong
+    password or a forged cookie finds nothing and must log in). An auth given only a ``token_store`` trusts the
+    store and uses the key without a fingerprint.
 
     Tokens are refreshed ``refresh_margin`` seconds before the end of the lifetime the server states (at most
     half of it), and after a 401 for the token a request carried. The token is only ever sent to the origin of
@@ -177,7 +181,10 @@ class AminoAuth(httpx.Auth):
         self._profile_id = profile_id
         self._login_method: LoginMethod = login_method
         self._store: TokenStore = token_store if token_store is not None else MemoryTokenStore()
-        self._store_key = store_key or self._default_store_key(tokens)
+        self._store_key = store_key
+        # The fast fingerprints are taken now, so the key stays that of the secret given, whatever rotates later.
+        self._fingerprint = _fingerprint(cookies=self._cookies, tokens=tokens) if password is None else None
+        self._key_user = username or user_id or (tokens.user_id if tokens else None) or "default"
         self._margin = refresh_margin
         self._token_timeout = token_timeout
         self._retry = retry or RetryPolicy()
@@ -206,6 +213,8 @@ class AminoAuth(httpx.Auth):
     @property
     def store_key(self) -> str:
         """The key these tokens are kept under in the token store."""
+        if self._store_key is None:
+            self._store_key = self._derive_store_key()
         return self._store_key
 
     @property
@@ -231,7 +240,7 @@ class AminoAuth(httpx.Auth):
         """Forget the tokens here and in the token store. Amino keeps no session, so no call is made."""
         self._tokens = None
         self._refresh_at = -math.inf
-        await self._store.delete(self._store_key)
+        await self._store.delete(await self._key())
         logger.info("logged out (tokens dropped for %s)", self._who())
 
     def use_http_client(self, http_client: httpx.AsyncClient) -> None:
@@ -376,22 +385,27 @@ class AminoAuth(httpx.Auth):
         self._rejected = None
         return self._set(tokens)
 
-    def _lease(self) -> AbstractAsyncContextManager[TokenLease]:
+    @asynccontextmanager
+    async def _lease(self) -> AsyncIterator[TokenLease]:
+        key = await self._key()
         if isinstance(self._store, SharedTokenStore):
-            return self._store.lease(self._store_key)
-        return self._local_lease()
+            async with self._store.lease(key) as lease:
+                yield lease
+        else:
+            async with self._local_lease(key) as lease:
+                yield lease
 
     @asynccontextmanager
-    async def _local_lease(self) -> AsyncIterator[TokenLease]:
+    async def _local_lease(self, key: str) -> AsyncIterator[TokenLease]:
         """A lease over a store of this process alone: the flight already makes renewals one at a time."""
         try:
-            stored = await self._store.load(self._store_key)
+            stored = await self._store.load(key)
         except Exception as exc:
             logger.warning("could not read tokens from %r: %s", self._store, type(exc).__name__)
             stored = None
 
         async def save(tokens: Tokens) -> Tokens:
-            await self._store.save(self._store_key, tokens)
+            await self._store.save(key, tokens)
             return tokens
 
         yield TokenLease(stored, save)
@@ -400,7 +414,7 @@ class AminoAuth(httpx.Auth):
         self._tokens = None
         self._refresh_at = -math.inf
         try:
-            await self._store.delete(self._store_key)
+            await self._store.delete(await self._key())
         except Exception as exc:
             logger.warning("could not delete tokens from %r: %s", self._store, type(exc).__name__)
         logger.info("dropped the tokens of %s: they can no longer be renewed", self._who())
@@ -525,10 +539,21 @@ class AminoAuth(httpx.Auth):
     def _url(self, family: Family, path: str) -> httpx.URL:
         return self._base.copy_with(path=f"{self._base.path.rstrip('/')}{self._prefixes[family]}{path}")
 
-    def _default_store_key(self, tokens: Tokens | None) -> str:
-        who = self._username or self._user_id or (tokens.user_id if tokens else None) or "default"
+    async def _key(self) -> str:
+        if self._store_key is None:
+            derive = self._derive_store_key
+            # scrypt takes tens of milliseconds: off the event loop, once per auth.
+            self._store_key = await anyio.to_thread.run_sync(derive) if self._password is not None else derive()
+        return self._store_key
+
+    def _derive_store_key(self) -> str:
         scheme, host, port = self._origin
-        return f"{scheme}://{host}:{port}|{who}|{self._profile_id or '-'}"
+        key = f"{scheme}://{host}:{port}|{self._key_user}|{self._profile_id or '-'}"
+        if self._password is not None:
+            salt = f"amino-async|{key}".encode()
+            digest = hashlib.scrypt(self._password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=16).hex()
+            return f"{key}|password:{digest}"
+        return f"{key}|{self._fingerprint}" if self._fingerprint else key
 
     def _who(self, tokens: Tokens | None = None) -> str:
         tokens = tokens or self._tokens
@@ -539,6 +564,21 @@ class AminoAuth(httpx.Auth):
         if self._password is not None:
             return "digest" if self._login_method == "digest" else "password"
         return "cookie" if self._cookies else "tokens"
+
+
+def _fingerprint(*, cookies: Mapping[str, str], tokens: Tokens | None) -> str | None:
+    """A fingerprint of a high-entropy secret (session cookies, tokens): a plain hash is safe for those."""
+    digest = hashlib.sha256()
+    if cookies:
+        kind = "cookie"
+        for name, value in sorted(cookies.items()):
+            digest.update(f"{name}\0{value}\0".encode())
+    elif tokens is not None:
+        kind = "tokens"
+        digest.update((tokens.refresh_token or tokens.access_token).encode())
+    else:
+        return None
+    return f"{kind}:{digest.hexdigest()[:32]}"
 
 
 def _same(a: Tokens, b: Tokens | None) -> bool:

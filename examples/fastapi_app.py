@@ -33,30 +33,10 @@ from amino_async import (
     AuthenticationError,
     RateLimitError,
     TimeoutError,
-    Tokens,
     TransportError,
 )
 
 SESSION_COOKIE = "amino_session"
-
-
-class NoTokenStore:
-    """A token store that keeps nothing: each user's tokens stay in the view made from their own cookie.
-
-    Views of one client share its token store, where tokens are kept by user id alone; a store that kept them
-    would hand a user's tokens to any request that names the user id, whatever cookie it carries. Views for the
-    same cookie share their tokens anyway, so nothing is lost: a user's cookie is exchanged once.
-    """
-
-    async def load(self, key: str) -> Tokens | None:
-        """Nothing is ever stored."""
-        return None
-
-    async def save(self, key: str, tokens: Tokens) -> None:
-        """Keep nothing."""
-
-    async def delete(self, key: str) -> None:
-        """Nothing to forget."""
 
 
 def amino_user(
@@ -69,6 +49,7 @@ def amino_user(
         raise HTTPException(401, "log in to Amino first (amino_session cookie and X-Amino-User-Id header)")
     client: AminoClient = request.app.state.amino
     # Views with the same credentials share one auth: the cookie is exchanged on the user's first request only.
+    # Stored tokens are bound to the cookie they came from, so a request with another cookie never gets them.
     return client.with_auth(user_id=x_amino_user_id, cookies={SESSION_COOKIE: amino_session})
 
 
@@ -86,7 +67,7 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The app itself has no Amino account: only its users' views authenticate.
-        async with AminoClient(amino_url, token_store=NoTokenStore(), transport=transport) as client:
+        async with AminoClient(amino_url, transport=transport) as client:
             app.state.amino = client
             yield
 

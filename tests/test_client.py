@@ -24,6 +24,7 @@ from amino_async import (
     ConfigurationError,
     DecodeError,
     Genre,
+    MemoryTokenStore,
     NotFoundError,
     PermissionDeniedError,
     Product,
@@ -465,6 +466,34 @@ async def test_a_view_per_request_logs_in_once_per_user(fake: FakeAmino) -> None
             view = client.with_auth(username=USERNAME, password=PASSWORD)
             await view.channels.streams(fake.channel_id(i % 250))
             await view.aclose()
+    assert fake.stats.grants["password"] == 1
+
+
+async def test_a_view_with_a_wrong_secret_never_gets_the_tokens_of_a_logged_in_user(fake: FakeAmino) -> None:
+    bob = fake.add_user("bob@example.com", "bob-pw")
+    bob_cookie = fake.create_session(bob)
+    async with in_process(fake) as client:
+        await client.with_auth(username="bob@example.com", password="bob-pw").channels.list()
+        await client.with_auth(user_id=bob.user_id, cookies={"amino_session": bob_cookie}).channels.list()
+        served = fake.stats.requests_by_user[bob.user_id]
+        with pytest.raises(AuthenticationError):
+            await client.with_auth(username="bob@example.com", password="guess").channels.list()
+        with pytest.raises(AuthenticationError):
+            await client.with_auth(user_id=bob.user_id, cookies={"amino_session": "forged"}).channels.list()
+        with pytest.raises(AuthenticationError):
+            await client.with_auth(profile_id=bob.default_profile.id, user_id=bob.user_id).channels.list()
+    assert fake.stats.requests_by_user[bob.user_id] == served
+
+
+async def test_processes_with_the_same_password_share_one_login_through_the_store(fake: FakeAmino) -> None:
+    store = MemoryTokenStore()
+    for _ in range(3):
+        async with in_process(fake, token_store=store) as client:
+            await client.channels.list()
+    assert fake.stats.grants["password"] == 1
+    async with in_process(fake, token_store=store, password="not-the-password") as client:
+        with pytest.raises(AuthenticationError):
+            await client.channels.list()
     assert fake.stats.grants["password"] == 1
 
 
