@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
 from collections import Counter
@@ -571,6 +573,26 @@ async def test_streams_many_stopped_early_cancels_its_workers(fake: FakeAmino) -
         await anyio.sleep(0.2)
         assert fake.stats.calls["channel_streams"] == calls
         assert fake.stats.in_flight == 0
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_streams_many_cancelled_by_asyncio_raises_the_cancellation(fake: FakeAmino) -> None:
+    # asyncio's wait_for and timeout cancel the consuming task alone, not the workers under it.
+    fake.data_delay = 0.002
+    ids = [fake.channel_id(i) for i in range(250)]
+    async with in_process(fake) as client:
+
+        async def consume() -> None:
+            async with contextlib.aclosing(client.channels.streams_many(ids, concurrency=20)) as results:
+                async for _ in results:
+                    await asyncio.sleep(0)
+
+        for attempt in range(20):
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(consume(), timeout=0.01 + attempt * 0.003)
+        await anyio.sleep(0.05)
+        assert fake.stats.in_flight == 0
+        assert len(await client.channels.streams(ids[0])) > 0
 
 
 async def test_streams_many_reports_auth_failures_per_channel(fake: FakeAmino) -> None:

@@ -71,7 +71,8 @@ async def bulk_map(
 
     ``concurrency`` workers pull items lazily and pass results through a buffer of the same size, so neither
     the number of tasks nor the memory held depends on how many items there are. Closing the generator early
-    cancels the workers.
+    cancels the workers; close it in the task that iterates (``contextlib.aclosing``), as any generator holding
+    a task group must be.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -91,7 +92,10 @@ async def bulk_map(
             try:
                 async for result in receive:
                     yield result
-            except GeneratorExit:
-                # The consumer stopped early (aclose): stop the workers nobody reads from, and end quietly
-                # rather than let GeneratorExit escape the task group wrapped in an exception group.
+            except BaseException as exc:
+                # Whatever stops the reading (aclose, a cancellation of this task alone such as asyncio's
+                # wait_for or timeout) stops the workers first: left running, they would fail sending to the
+                # closed buffer and turn the caller's cancellation into an exception group.
                 workers.cancel_scope.cancel()
+                if not isinstance(exc, GeneratorExit):
+                    raise
