@@ -198,6 +198,8 @@ class AminoAuth(httpx.Auth):
         self._flight: _Flight | None = None
         # A refresh token sent in a refresh call whose answer never came: possibly rotated away at the server.
         self._maybe_spent: str | None = None
+        # Tokens taken from the store without a token call: the server has not vouched for them yet.
+        self._untried: Tokens | None = None
         # Credentials the server refused: asking again with the same ones would only hammer the login.
         self._rejected: AuthenticationError | None = None
         if tokens is not None:
@@ -279,21 +281,24 @@ class AminoAuth(httpx.Auth):
             tokens = await self._fresh(stale=tokens)
         request.headers["Authorization"] = f"Bearer {tokens.access_token}"
         response = yield request
-        if response.status_code != 401:
-            return
-        # Read (and so release) the 401's connection before waiting: otherwise every request waiting for the
-        # renewal holds a pooled connection, and with the pool full the refresh and the replays cannot start.
-        await response.aread()
-        replaced = self._tokens is not tokens
-        logger.debug(
-            "401 for %s %s; %s and replaying once",
-            request.method,
-            request.url.path,
-            "token already replaced" if replaced else "renewing",
-        )
-        tokens = await self._fresh(stale=tokens)
-        request.headers["Authorization"] = f"Bearer {tokens.access_token}"
-        yield request
+        replays = 0
+        # One replay after a 401, and one more only when the replay carried tokens taken untried from the token
+        # store (another process's, which the server may have expired too): the renewal after that is a token
+        # call, so a request never loops.
+        while response.status_code == 401 and (replays == 0 or (replays == 1 and tokens is self._untried)):
+            # Read (and so release) the 401's connection before waiting: otherwise every request waiting for the
+            # renewal holds a pooled connection, and with the pool full the refresh and the replays cannot start.
+            await response.aread()
+            logger.debug(
+                "401 for %s %s; %s and replaying",
+                request.method,
+                request.url.path,
+                "token already replaced" if self._tokens is not tokens else "renewing",
+            )
+            tokens = await self._fresh(stale=tokens)
+            request.headers["Authorization"] = f"Bearer {tokens.access_token}"
+            replays += 1
+            response = yield request
 
     # --- single flight -----------------------------------------------------------------------------------
 
@@ -339,6 +344,7 @@ class AminoAuth(httpx.Auth):
             if not login:
                 if stored is not None and not _same(stored, stale) and not _due_soon(stored, self._margin):
                     logger.debug("using tokens from the token store for %s", self._who())
+                    self._untried = stored
                     return self._set(stored)
                 newest = stored if stored is not None else stale
                 # After an interrupted renewal the refresh token may be spent: a fresh login avoids reusing it.

@@ -262,6 +262,22 @@ async def test_token_revoked_while_thought_valid_replays_after_one_refresh(fake:
     assert fake.stats.unauthorized == 1
 
 
+async def test_stored_tokens_refused_on_the_replay_lead_to_one_refresh_not_an_error(fake: FakeAmino) -> None:
+    # Two processes sharing a store: `late` still holds the first tokens when `early` has stored newer ones,
+    # and the server has expired those too by the time `late` picks them up on its replay.
+    store = MemoryTokenStore()
+    async with in_process(fake, token_store=store) as early, in_process(fake, token_store=store) as late:
+        await early.channels.list()
+        await late.channels.list()
+        fake.expire_access_tokens()
+        await early.channels.list()
+        fake.expire_access_tokens()
+        await late.channels.streams(fake.channel_id(1))
+        await early.channels.list()
+    assert fake.stats.grants == {"password": 1, "refresh_token": 2}
+    assert fake.stats.reuse_detected == 0
+
+
 async def test_a_401_for_a_fresh_token_is_an_error_not_a_loop(fake: FakeAmino) -> None:
     path = f"/api/v1/channels/{fake.channel_id(3)}/relationships/streams"
     async with in_process(fake) as client:
