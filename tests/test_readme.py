@@ -21,6 +21,8 @@ import pytest
 
 from amino_async.testing import FakeAmino, FakeProfile
 
+from .redis.conftest import redis_url as redis_url
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 PLACEHOLDER_URL = "https://customer.domain"
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -77,9 +79,17 @@ def quiet_logging() -> Iterator[None]:
 
 @pytest.mark.parametrize(("line", "source"), PYTHON_BLOCKS, ids=[f"line{line}" for line, _ in PYTHON_BLOCKS])
 async def test_python_block_runs(
-    line: int, source: str, deployment: tuple[FakeAmino, str], quiet_logging: None
+    line: int,
+    source: str,
+    deployment: tuple[FakeAmino, str],
+    quiet_logging: None,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake, base_url = deployment
+    if "AMINO_REDIS_URL" in source:
+        # The Redis suite's server (a redis-server of its own on loopback), started only for the blocks using it.
+        monkeypatch.setenv("AMINO_REDIS_URL", request.getfixturevalue("redis_url"))
     code = compile(
         source.replace(PLACEHOLDER_URL, base_url),
         f"README.md:{line}",
