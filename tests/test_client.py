@@ -577,8 +577,9 @@ async def test_streams_many_stopped_early_cancels_its_workers(fake: FakeAmino) -
 
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_streams_many_cancelled_by_asyncio_raises_the_cancellation(fake: FakeAmino) -> None:
-    # asyncio's wait_for and timeout cancel the consuming task alone, not the workers under it.
-    fake.data_delay = 0.002
+    # asyncio's wait_for and timeout cancel the consuming task alone, not the workers under it. The fetch
+    # takes at least 13 rounds of 50 ms, so every timeout below lands mid-iteration, at a different point.
+    fake.data_delay = 0.05
     ids = [fake.channel_id(i) for i in range(250)]
     async with in_process(fake) as client:
 
