@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import anyio
 import attrs
@@ -305,9 +304,7 @@ async def test_requests_cancelled_during_a_slow_refresh_lose_nothing(fake: FakeA
         fake.token_delay = 0.0
         refreshes = fake.stats.grants["refresh_token"]
         # The shielded refresh finished and its rotated token was kept: the next request needs no token call.
-        started = time.monotonic()
         await client.channels.streams(fake.channel_id(0))
-        assert time.monotonic() - started < 0.4
         assert fake.stats.grants["refresh_token"] == refreshes == 1
         fake.expire_access_tokens()
         await client.channels.streams(fake.channel_id(0))
