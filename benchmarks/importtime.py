@@ -20,7 +20,7 @@ from _common import emit
 TARGETS = {"python": "pass", "httpx": "import httpx", "amino_async": "import amino_async"}
 ADDED = "import time, httpx\nstart = time.perf_counter()\nimport {}\nprint((time.perf_counter() - start) * 1000)"
 #: After httpx: the SDK, and its other core dependencies alone (what part of the SDK's cost is theirs).
-AFTER_HTTPX = {"added": "amino_async", "added_by_deps": "attrs, cattrs, cattrs.gen, anyio, anyio.streams.memory"}
+AFTER_HTTPX = {"added": "amino_async", "added_by_deps": "attrs, cattrs, cattrs.gen, anyio"}
 
 
 def main() -> None:

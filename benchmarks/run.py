@@ -464,7 +464,7 @@ def render(data: dict[str, Any], command: str, notes: str) -> str:
             "httpx": "`python -c 'import httpx'`",
             "amino_async": "`python -c 'import amino_async'`",
             "added": "`import amino_async` after httpx",
-            "added_by_deps": "`import attrs, cattrs, anyio, anyio.streams.memory` after httpx",
+            "added_by_deps": "`import attrs, cattrs, anyio` after httpx",
         }
         for key, label in names.items():
             if key in imp:

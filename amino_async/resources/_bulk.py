@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import anyio
-from anyio.streams.memory import MemoryObjectSendStream
 from attrs import frozen
 
 from .._errors import AminoError
 from ..models import Stream
+
+if TYPE_CHECKING:
+    # Only named here: anyio loads its memory streams (a tenth of the SDK's import time) on first use.
+    from anyio.streams.memory import MemoryObjectSendStream
 
 __all__ = ["ChannelStreams", "bulk_map"]
 
