@@ -20,10 +20,10 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Generator, Mapping
 from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import anyio
 import httpx
@@ -50,8 +50,11 @@ from ._tokens import (
     tokens_from_token_answer,
     tokens_from_user_stat,
 )
+from ._transport import current_async_library
 
 __all__ = ["AminoAuth"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -90,6 +93,40 @@ class _Flight:
         self.done = anyio.Event()
         self.tokens: Tokens | None = None
         self.error: BaseException | None = None
+
+
+async def _to_the_end(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work`` to its end even if the calling task is cancelled meanwhile; the cancellation follows.
+
+    anyio's shielded scope holds off anyio's and trio's cancellation but not asyncio's own ``Task.cancel()``
+    (``asyncio.wait_for``, ``asyncio.timeout``, a web server dropping the request), which would abort a token
+    call the server may already have answered by rotating the refresh token. On asyncio the work therefore
+    runs in a task of its own, and the caller waits for it before taking its cancellation.
+    """
+    with anyio.CancelScope(shield=True):
+        if current_async_library() == "asyncio":
+            outcome = await _in_own_task(work)
+        else:
+            outcome = await work()
+    return outcome
+
+
+async def _in_own_task(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    import asyncio
+
+    task = asyncio.ensure_future(work())
+    cancelled: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            # asyncio.wait, unlike awaiting the task, leaves the task running when the caller is cancelled.
+            await asyncio.wait([task])
+        except asyncio.CancelledError as exc:  # noqa: PERF203 - only on a cancellation
+            cancelled = exc
+    if cancelled is not None:
+        if not task.cancelled():
+            task.exception()  # retrieved, so that asyncio does not log it as lost
+        raise cancelled
+    return task.result()
 
 
 def _again(error: BaseException) -> BaseException:
@@ -198,6 +235,8 @@ class AminoAuth(httpx.Auth):
         self._flight: _Flight | None = None
         # A refresh token sent in a refresh call whose answer never came: possibly rotated away at the server.
         self._maybe_spent: str | None = None
+        # What the token store held when saving newer tokens over it failed: stale, whatever the store says.
+        self._superseded: Tokens | None = None
         # Tokens taken from the store without a token call: the server has not vouched for them yet.
         self._untried: Tokens | None = None
         # Credentials the server refused: asking again with the same ones would only hammer the login.
@@ -321,9 +360,13 @@ class AminoAuth(httpx.Auth):
 
     async def _fly(self, stale: Tokens | None, *, login: bool) -> Tokens:
         flight = self._flight = _Flight()
+
+        async def renew() -> Tokens:
+            with anyio.fail_after(self._token_timeout):
+                return await self._renew(stale, login=login)
+
         try:
-            with anyio.CancelScope(shield=True), anyio.fail_after(self._token_timeout):
-                tokens = await self._renew(stale, login=login)
+            tokens = await _to_the_end(renew)
         except builtins.TimeoutError:
             error = _errors.TimeoutError(f"the token call did not finish within {self._token_timeout:g} seconds")
             flight.error = error
@@ -341,6 +384,9 @@ class AminoAuth(httpx.Auth):
     async def _renew(self, stale: Tokens | None, *, login: bool) -> Tokens:
         async with self._lease() as lease:
             stored = lease.tokens
+            if stored is not None and _same(stored, self._superseded):
+                # The store missed this process's last save: the tokens in memory are the newer ones.
+                stored = None
             if not login:
                 if stored is not None and not _same(stored, stale) and not _due_soon(stored, self._margin):
                     logger.debug("using tokens from the token store for %s", self._who())
@@ -388,6 +434,10 @@ class AminoAuth(httpx.Auth):
             tokens = await lease.save(tokens)
         except Exception as exc:
             logger.warning("could not save tokens to %r: %s", self._store, type(exc).__name__)
+            if lease.tokens is not None:
+                self._superseded = lease.tokens
+        else:
+            self._superseded = None
         self._rejected = None
         return self._set(tokens)
 

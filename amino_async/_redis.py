@@ -271,9 +271,10 @@ class RedisTokenStore:
 
         async def save(tokens: Tokens) -> Tokens:
             nonlocal saved
-            current = await self._cas(key, tokens, version)
+            # Set before the write: a save that fails must not let the release clear the mark, since the
+            # refresh whose tokens it carried has happened (a save that lands clears the mark itself).
             saved = True
-            return current
+            return await self._cas(key, tokens, version)
 
         if interrupted:
             logger.info("an earlier renewal of these tokens never finished; its refresh token may be spent")
@@ -305,10 +306,11 @@ class RedisTokenStore:
                 answer = await self._call(
                     "lock", lambda: self._acquire(keys=[data, lock], args=[holder, self._lock_ttl_ms])
                 )
-            except anyio.get_cancelled_exc_class():
-                # The lock may have been taken just as the caller gave up: let go of it rather than make every
-                # other process wait for it to expire. Its mark stays: whether it replaced an unfinished
-                # renewal's is unknown, and a needless fresh login is the safe side.
+            except (anyio.get_cancelled_exc_class(), TokenStoreError):
+                # The lock may have been taken just as the caller gave up, or just before an answer that came
+                # too late: let go of it rather than make every other process wait for it to expire. Its mark
+                # stays: whether it replaced an unfinished renewal's is unknown, and a needless fresh login is
+                # the safe side.
                 with anyio.CancelScope(shield=True):
                     await self._let_go(data, lock, holder, clear=False)
                 raise
@@ -396,7 +398,10 @@ class RedisTokenStore:
 
 def _describe(client: aioredis.Redis) -> str:
     """Where ``client`` connects, without any password: ``host:port/db`` or the socket path."""
-    options = client.connection_pool.connection_kwargs
+    pool = getattr(client, "connection_pool", None)  # a cluster client has one per node instead
+    if pool is None:
+        return type(client).__name__
+    options = pool.connection_kwargs
     if options.get("path"):
         return f"unix://{options['path']}"
     return f"{options.get('host', 'localhost')}:{options.get('port', 6379)}/{options.get('db', 0)}"

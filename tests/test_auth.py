@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import anyio
@@ -16,6 +17,7 @@ from amino_async import (
     ConfigurationError,
     FileTokenStore,
     MemoryTokenStore,
+    Tokens,
 )
 from amino_async.testing import FakeAmino
 
@@ -312,6 +314,33 @@ async def test_requests_cancelled_during_a_slow_refresh_lose_nothing(fake: FakeA
     assert fake.stats.reuse_detected == 0
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.parametrize("can_log_in", [True, False], ids=["password", "tokens-only"])
+async def test_asyncio_cancelling_the_renewing_request_keeps_the_rotated_tokens(
+    fake: FakeAmino, can_log_in: bool
+) -> None:
+    # asyncio.wait_for (or a web server dropping a request) cancels the task natively, which anyio's shielded
+    # scopes do not hold off: the renewal must still finish and its tokens be kept.
+    # Over a socket, so that the server finishes the rotation whatever happens to the client's task.
+    async with fake.serve() as base_url:
+        async with AminoClient(base_url, username=USERNAME, password=PASSWORD) as first:
+            tokens = await first.login()
+        credentials = {"username": USERNAME, "password": PASSWORD} if can_log_in else {"tokens": tokens}
+        async with AminoClient(base_url, **credentials) as client:
+            await client.channels.streams(fake.channel_id(0))
+            fake.expire_access_tokens()
+            fake.token_delay = 0.3
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(client.channels.streams(fake.channel_id(1)), timeout=0.05)
+            await anyio.sleep(0.4)  # whatever the client did, the server has rotated the refresh token by now
+            fake.token_delay = 0.0
+            await client.channels.streams(fake.channel_id(2))
+    # The rotated tokens were kept: no second login, no second refresh, no reuse of the spent refresh token.
+    assert fake.stats.grants["password"] == (2 if can_log_in else 1)
+    assert fake.stats.grants["refresh_token"] == 1
+    assert fake.stats.reuse_detected == 0
+
+
 async def test_a_cancelled_waiter_does_not_block_the_others(fake: FakeAmino) -> None:
     async with in_process(fake) as client:
         await client.login()
@@ -456,6 +485,36 @@ async def test_tokens_are_saved_before_they_are_used(fake: FakeAmino, tmp_path: 
         fake.expire_access_tokens()
         await again.channels.streams(fake.channel_id(0))
     assert fake.stats.grants == {"password": 1, "refresh_token": 2}
+    assert fake.stats.reuse_detected == 0
+
+
+class _FailingSaves(MemoryTokenStore):
+    """A token store whose saves can be made to fail, as a full disk or an unreachable store would."""
+
+    failing = False
+
+    async def save(self, key: str, tokens: Tokens) -> None:
+        if self.failing:
+            raise OSError("no space left on device")
+        await super().save(key, tokens)
+
+
+@pytest.mark.parametrize("can_log_in", [True, False], ids=["password", "tokens-only"])
+async def test_a_failed_save_never_brings_back_the_spent_refresh_token(fake: FakeAmino, can_log_in: bool) -> None:
+    store = _FailingSaves()
+    async with in_process(fake) as first:
+        tokens = await first.login()
+    credentials: dict[str, object] = {} if can_log_in else {"username": None, "password": None, "tokens": tokens}
+    async with in_process(fake, token_store=store, **credentials) as client:
+        await client.channels.streams(fake.channel_id(0))
+        logins = fake.stats.grants["password"]
+        store.failing = True
+        for round_ in range(3):
+            fake.expire_access_tokens()
+            assert len(await client.channels.streams(fake.channel_id(round_))) > 0
+    # Each renewal used the tokens of the one before (kept in memory), not the stale ones in the store.
+    assert fake.stats.grants["refresh_token"] == 3
+    assert fake.stats.grants["password"] == logins
     assert fake.stats.reuse_detected == 0
 
 

@@ -230,7 +230,7 @@ class FakeAmino:
             ``expires_at_timestamp``, the legacy arrays, the ``Date`` header); tokens still really
             live their lifetime.
         zero_lifetime: report ``expires_at_timestamp == login_timestamp``, as the seed page does.
-        token_delay: seconds slept before answering a token or login request.
+        token_delay: seconds slept before answering a token or login request (after it took effect).
         data_delay: seconds slept before answering a data request.
         send_next_links: add ``links.next`` to every channels page but the last.
         legacy_token_shape: answer token requests with a one-element ``data`` list of type
@@ -460,9 +460,12 @@ class FakeAmino:
         call = _Call(Request(scope, receive), arg, _origin(scope, host), authorization)
         if route.data:
             return await self._data_call(route, call)
+        response = await route.handler(self, call)
         if self.token_delay > 0:
+            # After the work, as a slow network would: a client that gives up meanwhile loses the answer (its
+            # refresh token rotated all the same), not the call.
             await anyio.sleep(self.token_delay)
-        return await route.handler(self, call)
+        return response
 
     async def _data_call(self, route: _Route, call: _Call) -> Response:
         stats = self.stats

@@ -9,9 +9,12 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from types import TracebackType
 
+import anyio
 import pytest
 import redis
+from anyio.abc import ByteStream, SocketAttribute, TaskGroup
 
 STARTUP_TIMEOUT = 10.0
 
@@ -96,3 +99,53 @@ def raw_redis(redis_url: str) -> Iterator[redis.Redis]:
         yield client
     finally:
         client.close()
+
+
+class SlowReplies:
+    """A TCP proxy in front of Redis that can hold Redis's next answer back; commands always pass at once.
+
+    What a slow network looks like to a client that times out: Redis has run the command, the answer is late.
+    """
+
+    def __init__(self, redis_url: str) -> None:
+        address = redis_url.split("://", 1)[1].split("/", 1)[0]
+        self._host, _, port = address.rpartition(":")
+        self._port = int(port)
+        self.url = ""
+        self._hold = 0.0
+
+    def hold_next_answer(self, seconds: float) -> None:
+        """Delay the next answer Redis sends, on whichever connection, by ``seconds``."""
+        self._hold = seconds
+
+    async def __aenter__(self) -> SlowReplies:
+        self._listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+        self.url = f"redis://127.0.0.1:{self._listener.extra(SocketAttribute.local_port)}/0"
+        self._group: TaskGroup = anyio.create_task_group()
+        await self._group.__aenter__()
+        self._group.start_soon(self._listener.serve, self._relay)
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._group.cancel_scope.cancel()
+        await self._group.__aexit__(kind, exc, tb)
+        await self._listener.aclose()
+
+    async def _relay(self, client: ByteStream) -> None:
+        server = await anyio.connect_tcp(self._host, self._port)
+        async with client, server, anyio.create_task_group() as group:
+            group.start_soon(self._pipe, client, server, group, False)
+            group.start_soon(self._pipe, server, client, group, True)
+
+    async def _pipe(self, source: ByteStream, sink: ByteStream, group: TaskGroup, answers: bool) -> None:
+        try:
+            async for chunk in source:
+                if answers and self._hold:
+                    delay, self._hold = self._hold, 0.0
+                    await anyio.sleep(delay)
+                await sink.send(chunk)
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+            pass
+        group.cancel_scope.cancel()  # either side gone: close both

@@ -19,7 +19,7 @@ from amino_async import AminoClient, RedisTokenStore, SharedTokenStore, TokenLea
 from amino_async.testing import FakeAmino
 from tests.helpers import PASSWORD, USERNAME
 
-from .conftest import free_port
+from .conftest import SlowReplies, free_port
 
 pytestmark = pytest.mark.redis
 
@@ -190,6 +190,37 @@ async def test_a_renewal_cut_off_by_its_deadline_lets_go_and_leaves_the_mark(
     assert raw_redis.get(f"{data_key(prefix)}:lock") is None
     async with other.lease(KEY) as lease:
         assert lease.interrupted
+
+
+async def test_a_lease_save_that_fails_leaves_the_next_holder_interrupted(
+    redis_url: str, prefix: str, raw_redis: redis.Redis, other: RedisTokenStore
+) -> None:
+    async with RedisTokenStore.from_url(redis_url, prefix=prefix, lock_ttl=1.0, timeout=0.2) as store:
+        await store.save(KEY, tokens(1))
+        async with store.lease(KEY) as lease:
+            raw_redis.execute_command("CLIENT", "PAUSE", "300", "WRITE")
+            with pytest.raises(TokenStoreError):
+                await lease.save(tokens(2))  # the refresh happened; its tokens never reached Redis
+    async with other.lease(KEY) as lease:
+        assert lease.interrupted  # so the next holder does not present the spent refresh token
+
+
+async def test_a_lock_answer_that_comes_too_late_lets_go_of_the_lock(
+    redis_url: str, prefix: str, raw_redis: redis.Redis, other: RedisTokenStore
+) -> None:
+    async with (
+        SlowReplies(redis_url) as proxy,
+        RedisTokenStore.from_url(proxy.url, prefix=prefix, lock_ttl=30.0, timeout=0.2) as store,
+    ):
+        await store.save(KEY, tokens(1))
+        proxy.hold_next_answer(0.4)  # Redis takes the lock at once; the answer arrives after the store gave up
+        with pytest.raises(TokenStoreError):
+            async with store.lease(KEY):
+                pass
+    # Not held for lock_ttl by nobody: the next holder gets it as soon as the late answer is in.
+    with anyio.fail_after(5):
+        async with other.lease(KEY):
+            pass
 
 
 async def test_a_clean_lease_without_a_save_leaves_no_mark(store: RedisTokenStore, other: RedisTokenStore) -> None:
