@@ -73,6 +73,27 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def parse_base_url(base_url: str | httpx.URL, *, allow_insecure_http: bool) -> httpx.URL:
+    """The deployment's URL, checked: http(s) with a host, no credentials in it, https unless loopback or allowed.
+
+    Messages never repeat the URL: it could carry a password.
+    """
+    try:
+        url = httpx.URL(str(base_url))
+    except httpx.InvalidURL:
+        raise ConfigurationError("base_url is not a valid URL") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError("base_url must be an http(s) URL such as https://customer.domain")
+    if url.userinfo:
+        raise ConfigurationError("base_url must not carry a username or password; pass them as arguments")
+    if url.scheme == "http" and not allow_insecure_http and not is_loopback(url.host):
+        raise ConfigurationError(
+            "refusing to send credentials over plain http to a host other than loopback; "
+            "use https, or pass allow_insecure_http=True if the network is trusted"
+        )
+    return url.copy_with(query=None, fragment=None)
+
+
 def origin_of(url: httpx.URL) -> tuple[str, str, int | None]:
     """(scheme, host, port) with the scheme's default port made explicit, for same-origin checks."""
     port = url.port or {"http": 80, "https": 443}.get(url.scheme)
@@ -189,14 +210,7 @@ class AminoAuth(httpx.Auth):
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
-        url = httpx.URL(str(base_url))
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ConfigurationError("base_url must be an http(s) URL such as https://customer.domain")
-        if url.scheme == "http" and not allow_insecure_http and not is_loopback(url.host):
-            raise ConfigurationError(
-                "refusing to send credentials over plain http to a host other than loopback; "
-                "use https, or pass allow_insecure_http=True if the network is trusted"
-            )
+        url = parse_base_url(base_url, allow_insecure_http=allow_insecure_http)
         if (username is None) != (password is None):
             raise ConfigurationError("username and password go together")
         if cookies is not None and user_id is None:
@@ -209,7 +223,7 @@ class AminoAuth(httpx.Auth):
                 "or a token_store holding tokens"
             )
 
-        self._base = url.copy_with(query=None, fragment=None)
+        self._base = url
         self._origin = origin_of(url)
         self._username = username
         self._password = password

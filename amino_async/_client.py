@@ -12,7 +12,7 @@ import anyio
 import attrs
 import httpx
 
-from ._auth import AminoAuth, LoginMethod, no_cookie_jar
+from ._auth import AminoAuth, LoginMethod, no_cookie_jar, parse_base_url
 from ._constants import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
@@ -117,7 +117,7 @@ class AminoClient:
     ) -> None:
         if http_client is not None and transport is not None:
             raise ConfigurationError("give http_client or transport, not both")
-        url = httpx.URL(str(base_url))
+        url = parse_base_url(base_url, allow_insecure_http=allow_insecure_http)
         store = token_store if token_store is not None else MemoryTokenStore()
         merged_prefixes = {**DEFAULT_PREFIXES, **(prefixes or {})}
         auth_options: dict[str, Any] = {
@@ -156,7 +156,7 @@ class AminoClient:
         shared = _Shared(
             http=http_client,
             owns_http=owns_http,
-            base_url=url.copy_with(query=None, fragment=None),
+            base_url=url,
             root=str(url.copy_with(query=None, fragment=None)).rstrip("/"),
             prefixes=merged_prefixes,
             retry=retry or RetryPolicy(max_retries=max_retries),

@@ -112,10 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true", help="start a fake Amino deployment and fetch from it")
     parser.add_argument("--channels", type=int, default=2000, help="channels of the --demo deployment")
     args = parser.parse_args(argv)
+    if args.concurrency < 1 or args.channels < 1:
+        parser.error("--concurrency and --channels must be at least 1")
     try:
         return anyio.run(run, args)
     except AminoError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the output file cannot be written
+        print(f"error: {exc.strerror}: {exc.filename}", file=sys.stderr)
         return 1
 
 

@@ -328,6 +328,32 @@ class _Stdin:
         return False
 
 
+class _Terminal(_Stdin):
+    """A terminal where the user presses Ctrl-D at every prompt."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_ctrl_d_at_a_prompt_is_a_usage_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def end_of_file(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr(sys, "stdin", _Terminal(""))
+    monkeypatch.setattr("builtins.input", end_of_file)
+    monkeypatch.setattr("getpass.getpass", end_of_file)
+    monkeypatch.delenv("AMINO_PASSWORD", raising=False)
+    monkeypatch.delenv("AMINO_USERNAME", raising=False)
+    status, _, err = cli(capsys, "login", "--base-url", "http://127.0.0.1:1")
+    assert status == 2
+    _assert_one_error_line(("", err), "no username given")
+    status, _, err = cli(capsys, "login", "--base-url", "http://127.0.0.1:1", "--username", USERNAME)
+    assert status == 2
+    _assert_one_error_line(("", err), "no password given")
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     status, _, err = cli(capsys, "channels", "--page", "0")
     assert status == 2
@@ -353,6 +379,10 @@ def test_insecure_and_malformed_base_urls_are_refused(capsys: pytest.CaptureFixt
     status, _, err = cli(capsys, "--base-url", "not a url", "token")
     assert status == 1
     _assert_one_error_line(("", err), "http(s) URL")
+    status, out, err = cli(capsys, "--base-url", "http://me:hunter2@127.0.0.1:1", "token")
+    assert status == 1
+    _assert_one_error_line(("", err), "must not carry a username or password")
+    assert "hunter2" not in out + err
 
 
 def test_an_interrupt_exits_130_quietly(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -449,3 +479,20 @@ def test_failures_left_behind_by_a_cancelled_run_count_as_interrupted() -> None:
     failure = ServerError("HTTP 503")
     assert _leaf(ExceptionGroup("one", [ExceptionGroup("nested", [failure])])) is failure
     assert _leaf(ExceptionGroup("two", [RuntimeError("x"), failure])) is failure
+
+
+def test_a_token_file_that_is_not_ours_is_named_with_the_way_out(
+    served: tuple[FakeAmino, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    environment: Path,
+) -> None:
+    _, base_url = served
+    token_file = _token_file(environment)
+    token_file.parent.mkdir(parents=True)
+    token_file.write_text("")  # empty, or anything else that is not an amino-async token file
+    monkeypatch.setenv("AMINO_PASSWORD", PASSWORD)
+    status, _, err = cli(capsys, "--base-url", base_url, "login", "--username", USERNAME)
+    assert status == 1
+    _assert_one_error_line(("", err), "not an amino-async token file", "--token-file")
+    assert token_file.read_text() == ""  # never overwritten

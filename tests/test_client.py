@@ -38,6 +38,7 @@ from amino_async import (
     TransportError,
     UnavailableForLegalReasonsError,
 )
+from amino_async.resources._bulk import bulk_map
 from amino_async.testing import FakeAmino
 
 from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, in_process
@@ -549,6 +550,21 @@ async def test_streams_many_reads_ids_lazily(fake: FakeAmino) -> None:
         assert consumed <= 8 * 3  # not 10,000 tasks up front
         await results.aclose()
     assert consumed < 100
+
+
+async def test_streams_many_starts_no_more_workers_than_it_has_ids() -> None:
+    # A concurrency far above the number of ids (a CLI flag, a config value) must not start idle tasks.
+    tasks_seen: list[int] = []
+
+    async def fetch(i: int) -> int:
+        tasks_seen.append(len(anyio.get_running_tasks()))
+        await anyio.lowlevel.checkpoint()
+        return i
+
+    before = len(anyio.get_running_tasks())
+    async with contextlib.aclosing(bulk_map(fetch, range(5), concurrency=100_000)) as results:
+        assert sorted([result async for result in results]) == [0, 1, 2, 3, 4]
+    assert max(tasks_seen) - before <= 6
 
 
 async def test_streams_many_from_an_async_iterable(fake: FakeAmino) -> None:

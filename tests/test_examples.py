@@ -161,3 +161,16 @@ def test_bulk_fetch_against_a_deployment_needs_credentials(tmp_path: Path, monke
     monkeypatch.delenv("AMINO_PASSWORD", raising=False)
     with pytest.raises(SystemExit, match="AMINO_PASSWORD"):
         bulk_fetch.main(["--base-url", "http://127.0.0.1:1", "--out", str(tmp_path / "x.jsonl")])
+
+
+def test_bulk_fetch_bad_arguments_and_unwritable_output_end_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        bulk_fetch.main(["--demo", "--concurrency", "0", "--out", str(tmp_path / "x.jsonl")])
+    assert usage.value.code == 2
+    capsys.readouterr()
+    missing = tmp_path / "no" / "such" / "dir" / "x.jsonl"
+    assert bulk_fetch.main(["--demo", "--channels", "3", "--out", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1

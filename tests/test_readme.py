@@ -105,8 +105,16 @@ async def test_python_block_runs(
         assert fake.stats.requests_by_user.get("1001", 0) > 0
 
 
-#: Commands a console block may show: CI runs the nox sessions and the install; tests/test_cli.py runs the CLI.
-_KNOWN_COMMANDS = ("pip install", "python -m pip install nox", "nox -s", "amino-async", "python -m amino_async")
+#: Commands a console block may show: CI runs the nox sessions and the install; tests/test_cli.py runs the CLI,
+#: with its settings (AMINO_*) in the environment.
+_KNOWN_COMMANDS = (
+    "pip install",
+    "python -m pip install nox",
+    "nox -s",
+    "amino-async",
+    "python -m amino_async",
+    "export AMINO_",
+)
 
 
 def test_console_blocks_hold_only_commands_the_suite_runs() -> None:

@@ -179,6 +179,20 @@ def test_views_and_auths_refuse_plain_http_too(url: str) -> None:
     assert client.with_auth(username="other@example.com", password="x") is not None
 
 
+@pytest.mark.parametrize("url", ["https://me:hunter2@customer.domain", "http://me:hunter2@127.0.0.1:8080"])
+def test_a_base_url_carrying_credentials_is_refused_without_repeating_them(url: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        AminoClient(url, username=USERNAME, password=PASSWORD)
+    assert "hunter2" not in str(raised.value) and "me:" not in str(raised.value)
+    with pytest.raises(ConfigurationError):
+        AminoAuth(url, username=USERNAME, password=PASSWORD)
+
+
+def test_a_malformed_base_url_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="not a valid URL"):
+        AminoClient("http://[::1", username=USERNAME, password=PASSWORD)
+
+
 # --- the password ------------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import importlib.util
 import logging
 import os
 import signal
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exit_status(exit_.code)
     settings = settings_from(args)
     base_url = settings.base_url
+    if args.backend == "trio" and importlib.util.find_spec("trio") is None:
+        error_line("--backend trio needs trio, which the cli extra does not install: pip install trio")
+        return 2
     level = (logging.DEBUG if args.debug else logging.INFO) if args.verbose else logging.WARNING
     try:
         prepare = getattr(args, "prepare", None)
@@ -88,11 +92,18 @@ async def _run(command: Command, args: argparse.Namespace, settings: Settings) -
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return await command(args, settings)
     status = 130
-    async with anyio.create_task_group() as group:
-        with anyio.CancelScope() as scope:
-            group.start_soon(watch, scope)
-            status = await command(args, settings)
-        group.cancel_scope.cancel()  # done (or cancelled): stop watching
+    try:
+        async with anyio.create_task_group() as group:
+            with anyio.CancelScope() as scope:
+                group.start_soon(watch, scope)
+                status = await command(args, settings)
+            group.cancel_scope.cancel()  # done (or cancelled): stop watching
+    except Exception:
+        # After a Ctrl-C, whatever the cancelled command ended with (a token call that ran to its end and timed
+        # out, say) is its doing: the user asked to stop.
+        if interrupted:
+            return 130
+        raise
     return 130 if interrupted else status
 
 
@@ -119,7 +130,9 @@ def describe(exc: BaseException, base_url: str | None = None) -> tuple[str, int]
         return f"the server refused: {exc}", 1
     if isinstance(exc, DecodeError):
         return f"unexpected answer from the server: {exc}", 1
-    if isinstance(exc, (ConfigurationError, TokenStoreError, AminoError)):
+    if isinstance(exc, TokenStoreError):  # the command line's store is the token file
+        return f"{exc}; move it away or pass --token-file PATH", 1
+    if isinstance(exc, (ConfigurationError, AminoError)):
         return str(exc), 1
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""

@@ -145,7 +145,7 @@ async def _fetch_everything(
                 channel_ids.append(channel.id)
                 advance()
         pages = fake.stats.calls["channels"]
-        narrator.say(f"Listed {len(channel_ids):,} channels in {pages} pages.")
+        narrator.say(f"Listed {len(channel_ids):,} channels in {pages} page{'' if pages == 1 else 's'}.")
 
         faulty = _spread(channel_ids, INJECTED_FAULTS)
         for channel_id in faulty:

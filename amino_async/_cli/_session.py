@@ -98,7 +98,10 @@ def read_password(*, from_stdin: bool) -> str:
         return password
     if not sys.stdin.isatty():
         raise CliError("no password: set AMINO_PASSWORD, use --password-stdin, or run in a terminal", status=2)
-    password = getpass.getpass("Password: ")
+    try:
+        password = getpass.getpass("Password: ")
+    except EOFError:  # Ctrl-D
+        password = ""
     if not password:
         raise CliError("no password given", status=2)
     return password
@@ -110,7 +113,10 @@ def read_username(settings: Settings) -> str:
         return settings.username
     if not sys.stdin.isatty():
         raise CliError("no username: pass --username or set AMINO_USERNAME", status=2)
-    username = input("Username: ").strip()
+    try:
+        username = input("Username: ").strip()
+    except EOFError:  # Ctrl-D
+        username = ""
     if not username:
         raise CliError("no username given", status=2)
     return username

@@ -72,8 +72,10 @@ async def bulk_map(
 ) -> AsyncGenerator[R, None]:
     """Yield ``fn(item)`` for every item as each completes, with at most ``concurrency`` running at once.
 
-    ``concurrency`` workers pull items lazily and pass results through a buffer of the same size, so neither
-    the number of tasks nor the memory held depends on how many items there are. Closing the generator early
+    Up to ``concurrency`` workers pull items lazily and pass results through a buffer of the same size, so
+    neither the number of tasks nor the memory held depends on how many items there are. A worker starts the
+    next one only once it has an item, so a concurrency larger than the input costs no idle tasks. Closing the
+    generator early
     cancels the workers; close it in the task that iterates (``contextlib.aclosing``), as any generator holding
     a task group must be.
     """
@@ -82,15 +84,23 @@ async def bulk_map(
     source = _Source(items)
     send, receive = anyio.create_memory_object_stream[R](max_buffer_size=concurrency)
 
+    started = 0
+
+    def start_worker(results: MemoryObjectSendStream[R]) -> None:
+        nonlocal started
+        started += 1
+        workers.start_soon(worker, results.clone())
+
     async def worker(results: MemoryObjectSendStream[R]) -> None:
         async with results:
             while (item := await source.next()) is not None:
+                if started < concurrency:
+                    start_worker(results)
                 await results.send(await fn(item[0]))
 
     async with anyio.create_task_group() as workers:
         async with send:
-            for _ in range(concurrency):
-                workers.start_soon(worker, send.clone())
+            start_worker(send)
         async with receive:
             try:
                 async for result in receive:
