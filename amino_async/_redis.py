@@ -250,9 +250,13 @@ class RedisTokenStore:
         await self._cas(key, tokens, self._seen.get(key))
 
     async def delete(self, key: str) -> None:
-        """Forget the tokens under ``key`` (their version number stays, so versions only ever grow)."""
+        """Forget the tokens under ``key``.
+
+        Their version number stays, so versions only ever grow, and so does the mark of a renewal that never
+        finished: a process still holding those tokens must not take their refresh token for unspent.
+        """
         data, _ = self._keys(key)
-        await self._call("delete", lambda: self._client.hdel(data, "tokens", "intent"))
+        await self._call("delete", lambda: self._client.hdel(data, "tokens"))
 
     # --- SharedTokenStore ----------------------------------------------------------------------------------
 

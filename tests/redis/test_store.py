@@ -288,6 +288,17 @@ async def test_delete_forgets_the_tokens_but_not_the_version(store: RedisTokenSt
     assert loaded.access_token == "access-2"
 
 
+async def test_delete_keeps_the_mark_of_an_unfinished_renewal(
+    store: RedisTokenStore, other: RedisTokenStore, raw_redis: redis.Redis, prefix: str
+) -> None:
+    await store.save(KEY, tokens(1))
+    raw_redis.hset(data_key(prefix), "intent", "1:dead-holder")  # a holder died mid-refresh at version 1
+    await store.delete(KEY)  # a logout meanwhile
+    async with other.lease(KEY) as lease:
+        assert lease.tokens is None
+        assert lease.interrupted
+
+
 async def test_unreadable_tokens_load_as_none(store: RedisTokenStore, raw_redis: redis.Redis, prefix: str) -> None:
     raw_redis.hset(data_key(prefix), mapping={"version": 3, "tokens": '{"access_token": 5}'})
     assert await store.load(KEY) is None
