@@ -1,16 +1,22 @@
 """JSON:API documents, and the cattrs converter that turns their resources into models.
 
-Two converters are built once with the same hooks: a fast one (generated code, no detailed validation, built at
-import) that decodes every answer, and a detailed one (built on first use) that runs only after the fast one
-failed, to name the offending field. Either way the caller sees a :class:`~amino_async.DecodeError` with a path such as
-``data[2].attributes.bitrate`` and a message that names types, never values.
+Two converters are built once with the same hooks: a fast one (built at import) that decodes every answer, and a
+detailed one (built on first use) that runs only after the fast one failed, to name the offending field. Either
+way the caller sees a :class:`~amino_async.DecodeError` with a path such as ``data[2].attributes.bitrate`` and a
+message that names types, never values.
+
+The fast converter's class hooks are generated here rather than by cattrs' ``make_dict_structure_fn``: the strict
+scalar hooks cost a Python call per field there, where the generated code checks the usual case inline
+(``type(v) is str``) and calls a hook only for the rest. The detailed converter keeps cattrs' own generation.
 """
 
 from __future__ import annotations
 
 import builtins
 import functools
+import itertools
 import json
+import linecache
 import re
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType, NoneType, UnionType
@@ -227,6 +233,100 @@ _OMITTED: Final[Mapping[type, tuple[str, ...]]] = {
 _PROTECTION_KEY_FIELDS: Final = frozenset({"type", "key", "laUrl"})
 
 
+_SCALARS: Final = (str, int, bool)
+_sources = itertools.count()
+
+
+def _generate(cls: type, converter: Converter) -> Callable[[Any, type], Any] | None:
+    """The fast converter's structuring function for the attrs class ``cls``, without the dict check.
+
+    It behaves as cattrs' non-detailed one (a missing required key raises KeyError, a wrong value its hook's
+    error), but takes a value already of the usual type without a call: scalars, arrays of strings, nested
+    objects (through their own generated function). None when a field needs what it does not do (a default
+    factory taking ``self``): cattrs' generation serves then.
+    """
+    renames = _RENAMES.get(cls, {})
+    omitted = _OMITTED.get(cls, ())
+    names: dict[str, Any] = {"cls": cls, "not_an_object": _not_an_object}
+    lines = ["def structure(o, _):"]
+    arguments: list[str] = []
+    by_keyword = False
+    for i, field in enumerate(attrs.fields(attrs.resolve_types(cls))):
+        if not field.init or field.name in omitted:
+            by_keyword = True  # the fields after a skipped one go by name
+            continue
+        key, value = renames.get(field.name, field.name), f"v{i}"
+        names[f"hook{i}"], names[f"type{i}"] = converter.get_structure_hook(field.type), field.type
+        convert = _conversion(field.type, converter, value, i, names)
+        if field.default is attrs.NOTHING:
+            lines += [f"    {value} = o[{key!r}]", *(f"    {line}" for line in convert)]
+        else:
+            default = field.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # a class; the stubs say function
+                if default.takes_self:
+                    return None
+                names[f"default{i}"] = default.factory
+                fallback = f"default{i}()"
+            else:
+                names[f"default{i}"] = default
+                fallback = f"default{i}"
+            lines += [
+                f"    if {key!r} in o:",
+                f"        {value} = o[{key!r}]",
+                *(f"        {line}" for line in convert),
+                "    else:",
+                f"        {value} = {fallback}",
+            ]
+        arguments.append(f"{field.alias}={value}" if by_keyword else value)
+    lines.append(f"    return cls({', '.join(arguments)})")
+    source = "\n".join(lines) + "\n"
+    filename = f"<amino_async structure {cls.__qualname__} #{next(_sources)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), names)
+    generated: Callable[[Any, type], Any] = names["structure"]
+    return generated
+
+
+def _conversion(tp: Any, converter: Converter, value: str, i: int, names: dict[str, Any]) -> list[str]:
+    """Lines that turn ``value`` (a JSON value) into a ``tp``, calling the hook only off the usual case."""
+    hook = f"hook{i}({value}, type{i})"
+    optional = _is_optional(tp)
+    inner = next(arg for arg in get_args(tp) if arg is not NoneType) if optional else tp
+    if inner in _SCALARS:
+        names[f"exact{i}"] = inner
+        unusual = (
+            f"{value} is not None and type({value}) is not exact{i}" if optional else f"type({value}) is not exact{i}"
+        )
+        return [f"if {unusual}:", f"    {value} = {hook}"]
+    if attrs.has(inner) and (nested := _UNCHECKED.get(converter.get_structure_hook(inner))) is not None:
+        names[f"nested{i}"], names[f"inner{i}"] = nested, inner
+        return [f"{value} = nested{i}({value}, inner{i}) if type({value}) is dict else {hook}"]
+    if not _is_homogeneous_tuple(tp):
+        return [f"{value} = {hook}"]
+    item = get_args(tp)[0]
+    if item is str:
+        return [
+            f"if type({value}) is not list:",
+            f"    {value} = {hook}",
+            "else:",
+            f"    for item in {value}:",
+            "        if type(item) is not str:",
+            f"            {value} = {hook}",
+            "            break",
+            "    else:",
+            f"        {value} = tuple({value})",
+        ]
+    if attrs.has(item) and (nested := _UNCHECKED.get(converter.get_structure_hook(item))) is not None:
+        names[f"nested{i}"], names[f"inner{i}"] = nested, item
+        return [
+            f"if type({value}) is list:",
+            f"    {value} = tuple([nested{i}(e, inner{i}) if type(e) is dict else not_an_object(e) for e in {value}])",
+            "else:",
+            f"    {value} = {hook}",
+        ]
+    return [f"{value} = {hook}"]
+
+
 def _build(detailed: bool) -> Converter:
     converter = Converter(detailed_validation=detailed, prefer_attrib_converters=False)
     converter.register_structure_hook(str, _structure_str)
@@ -236,11 +336,11 @@ def _build(detailed: bool) -> Converter:
     converter.register_structure_hook_factory(_is_optional, _optional_hook)
 
     def class_factory(cls: type) -> Callable[[Any, type], Any]:
-        overrides: dict[str, Any] = {name: override(rename=key) for name, key in _RENAMES.get(cls, {}).items()}
-        overrides.update({name: override(omit=True) for name in _OMITTED.get(cls, ())})
-        generated: Callable[[Any, type], Any] = make_dict_structure_fn(
-            cls, converter, _cattrs_detailed_validation=detailed, **overrides
-        )
+        generated = None if detailed else _generate(cls, converter)
+        if generated is None:
+            overrides: dict[str, Any] = {name: override(rename=key) for name, key in _RENAMES.get(cls, {}).items()}
+            overrides.update({name: override(omit=True) for name in _OMITTED.get(cls, ())})
+            generated = make_dict_structure_fn(cls, converter, _cattrs_detailed_validation=detailed, **overrides)
 
         def checked(value: Any, tp: type) -> Any:
             # The generated code tests optional keys with `in`, which a list or a string would pass silently.
@@ -254,16 +354,24 @@ def _build(detailed: bool) -> Converter:
 
     converter.register_structure_hook_factory(attrs.has, class_factory)
 
-    fast_key = converter.get_structure_hook(ProtectionKey)
+    checked_key = converter.get_structure_hook(ProtectionKey)
+    unchecked_key = _UNCHECKED.get(checked_key, checked_key)
 
     def structure_protection_key(value: Any, tp: type) -> ProtectionKey:
-        key: ProtectionKey = fast_key(value, tp)
+        key: ProtectionKey = unchecked_key(value, tp)
         if not value.keys() <= _PROTECTION_KEY_FIELDS:
             # Set on the instance nobody has seen yet: cheaper than attrs.evolve building another.
             object.__setattr__(key, "extra", {k: v for k, v in value.items() if k not in _PROTECTION_KEY_FIELDS})
         return key
 
-    converter.register_structure_hook(ProtectionKey, structure_protection_key)
+    def checked_protection_key(value: Any, tp: type) -> ProtectionKey:
+        if type(value) is not dict:
+            raise _Mismatch(f"expected an object, found {_found(value)}")
+        return structure_protection_key(value, tp)
+
+    converter.register_structure_hook(ProtectionKey, checked_protection_key)
+    if not detailed:
+        _UNCHECKED[checked_protection_key] = structure_protection_key
     return converter
 
 
@@ -354,8 +462,15 @@ def decode_resource(resource: Any, model: type[M], *, path: str) -> list[M]:
 
 def _unchecked_hook(model: type[M]) -> Callable[[Any, type], M]:
     """The fast hook for ``model`` without its dict check: :func:`_decode_one` always passes a dict it built."""
-    hook = _FAST.get_structure_hook(model)
-    return _UNCHECKED.get(hook, hook)
+    hook = _HOOKS.get(model)
+    if hook is None:
+        checked = _FAST.get_structure_hook(model)
+        hook = _HOOKS[model] = _UNCHECKED.get(checked, checked)
+    return hook
+
+
+#: _unchecked_hook's answers: cattrs' dispatch is a few calls deep, and every answer asks.
+_HOOKS: Final[dict[type, Callable[[Any, type], Any]]] = {}
 
 
 def _decode_one(
