@@ -20,12 +20,9 @@ import linecache
 import re
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType, NoneType, UnionType
-from typing import Any, Final, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Union, get_args, get_origin
 
 import attrs
-from cattrs import ClassValidationError, Converter, IterableValidationError
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn, override
 
 from ._errors import DecodeError
 from .models import (
@@ -37,6 +34,10 @@ from .models import (
     ProtectionKey,
     ResourceRef,
 )
+
+if TYPE_CHECKING:
+    # cattrs itself is imported when the first answer is decoded: a sixth of what importing the SDK would take.
+    from cattrs import Converter
 
 __all__ = [
     "Document",
@@ -165,6 +166,9 @@ def _tuple_hook(
                         [unchecked(item, item_type) if type(item) is dict else _not_an_object(item) for item in value]
                     )
                 return tuple([item_hook(item, item_type) for item in value])
+            from cattrs import IterableValidationError
+            from cattrs.errors import IterableValidationNote
+
             items = []
             for index, item in enumerate(value):
                 try:
@@ -328,6 +332,9 @@ def _conversion(tp: Any, converter: Converter, value: str, i: int, names: dict[s
 
 
 def _build(detailed: bool) -> Converter:
+    from cattrs import Converter
+    from cattrs.gen import make_dict_structure_fn, override
+
     converter = Converter(detailed_validation=detailed, prefer_attrib_converters=False)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
@@ -375,7 +382,10 @@ def _build(detailed: bool) -> Converter:
     return converter
 
 
-_FAST: Final = _build(detailed=False)
+@functools.cache
+def _fast() -> Converter:
+    """The converter that decodes every answer, built with the first one."""
+    return _build(detailed=False)
 
 
 @functools.cache
@@ -394,6 +404,9 @@ def _explain(value: Any, model: type, path: str) -> DecodeError:
 
 
 def _describe(exc: BaseException, model: Any, path: str) -> DecodeError:
+    from cattrs import ClassValidationError, IterableValidationError
+    from cattrs.errors import AttributeValidationNote, IterableValidationNote
+
     current: BaseException = exc
     cls: Any = model
     while True:
@@ -425,7 +438,7 @@ def _describe(exc: BaseException, model: Any, path: str) -> DecodeError:
 def structure(value: Any, model: type[M], *, path: str = "") -> M:
     """Structure one JSON value into ``model``, raising :class:`DecodeError` with ``path`` on failure."""
     try:
-        return _FAST.structure(value, model)
+        return _fast().structure(value, model)
     except Exception:
         raise _explain(value, model, path) from None
 
@@ -464,7 +477,7 @@ def _unchecked_hook(model: type[M]) -> Callable[[Any, type], M]:
     """The fast hook for ``model`` without its dict check: :func:`_decode_one` always passes a dict it built."""
     hook = _HOOKS.get(model)
     if hook is None:
-        checked = _FAST.get_structure_hook(model)
+        checked = _fast().get_structure_hook(model)
         hook = _HOOKS[model] = _UNCHECKED.get(checked, checked)
     return hook
 
