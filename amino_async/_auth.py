@@ -80,13 +80,14 @@ def parse_base_url(base_url: str | httpx.URL, *, allow_insecure_http: bool) -> h
     """
     try:
         url = httpx.URL(str(base_url))
-    except httpx.InvalidURL:
+        host = url.host  # decoded on access: a host that is not valid IDNA fails here, as a ValueError
+    except (httpx.InvalidURL, ValueError):
         raise ConfigurationError("base_url is not a valid URL") from None
-    if url.scheme not in ("http", "https") or not url.host:
+    if url.scheme not in ("http", "https") or not host:
         raise ConfigurationError("base_url must be an http(s) URL such as https://customer.domain")
     if url.userinfo:
         raise ConfigurationError("base_url must not carry a username or password; pass them as arguments")
-    if url.scheme == "http" and not allow_insecure_http and not is_loopback(url.host):
+    if url.scheme == "http" and not allow_insecure_http and not is_loopback(host):
         raise ConfigurationError(
             "refusing to send credentials over plain http to a host other than loopback; "
             "use https, or pass allow_insecure_http=True if the network is trusted"
@@ -249,8 +250,9 @@ class AminoAuth(httpx.Auth):
         self._flight: _Flight | None = None
         # A refresh token sent in a refresh call whose answer never came: possibly rotated away at the server.
         self._maybe_spent: str | None = None
-        # What the token store held when saving newer tokens over it failed: stale, whatever the store says.
-        self._superseded: Tokens | None = None
+        # Refresh tokens this process rotated away since its last save that landed: a store that missed the
+        # saves may still hold them, and presenting one again would look like reuse.
+        self._spent: set[str] = set()
         # Tokens taken from the store without a token call: the server has not vouched for them yet.
         self._untried: Tokens | None = None
         # Credentials the server refused: asking again with the same ones would only hammer the login.
@@ -376,29 +378,31 @@ class AminoAuth(httpx.Auth):
         flight = self._flight = _Flight()
 
         async def renew() -> Tokens:
-            with anyio.fail_after(self._token_timeout):
-                return await self._renew(stale, login=login)
+            # The outcome is recorded here, by the renewal itself: the task that started it may be cancelled
+            # meanwhile (on asyncio it then waits in another task), and its cancellation is nobody else's.
+            try:
+                with anyio.fail_after(self._token_timeout):
+                    tokens = await self._renew(stale, login=login)
+            except builtins.TimeoutError:
+                error = _errors.TimeoutError(f"the token call did not finish within {self._token_timeout:g} seconds")
+                flight.error = error
+                raise error from None
+            except BaseException as exc:
+                flight.error = exc
+                raise
+            else:
+                flight.tokens = tokens
+                return tokens
+            finally:
+                self._flight = None
+                flight.done.set()
 
-        try:
-            tokens = await _to_the_end(renew)
-        except builtins.TimeoutError:
-            error = _errors.TimeoutError(f"the token call did not finish within {self._token_timeout:g} seconds")
-            flight.error = error
-            raise error from None
-        except BaseException as exc:
-            flight.error = exc
-            raise
-        else:
-            flight.tokens = tokens
-            return tokens
-        finally:
-            self._flight = None
-            flight.done.set()
+        return await _to_the_end(renew)
 
     async def _renew(self, stale: Tokens | None, *, login: bool) -> Tokens:
         async with self._lease() as lease:
             stored = lease.tokens
-            if stored is not None and _same(stored, self._superseded):
+            if stored is not None and stored.refresh_token in self._spent:
                 # The store missed this process's last save: the tokens in memory are the newer ones.
                 stored = None
             if not login:
@@ -448,10 +452,8 @@ class AminoAuth(httpx.Auth):
             tokens = await lease.save(tokens)
         except Exception as exc:
             logger.warning("could not save tokens to %r: %s", self._store, type(exc).__name__)
-            if lease.tokens is not None:
-                self._superseded = lease.tokens
         else:
-            self._superseded = None
+            self._spent.clear()
         self._rejected = None
         return self._set(tokens)
 
@@ -509,7 +511,7 @@ class AminoAuth(httpx.Auth):
     async def _refresh(self, refresh_token: str) -> Tokens | None:
         """New tokens from a refresh grant, or None when the server refuses the refresh token."""
         try:
-            return await self._token_grant("refresh_token", {"refresh_token": refresh_token}, what="refresh")
+            tokens = await self._token_grant("refresh_token", {"refresh_token": refresh_token}, what="refresh")
         except AuthenticationError as exc:
             logger.debug("refresh token refused with HTTP %s", exc.status)
             return None
@@ -518,6 +520,9 @@ class AminoAuth(httpx.Auth):
             # presenting it again would look like reuse and revoke the whole token family.
             self._maybe_spent = refresh_token
             raise
+        if tokens.refresh_token != refresh_token:  # rotated; a server that keeps it spends nothing
+            self._spent.add(refresh_token)
+        return tokens
 
     async def _token_grant(self, grant: str, credentials: Mapping[str, Any], *, what: str) -> Tokens:
         body: dict[str, Any] = {"grant_type": grant, "credentials": credentials}

@@ -238,6 +238,7 @@ _PROTECTION_KEY_FIELDS: Final = frozenset({"type", "key", "laUrl"})
 
 
 _SCALARS: Final = (str, int, bool)
+_PACKAGE: Final = __name__.rpartition(".")[0] + "."
 _sources = itertools.count()
 
 
@@ -246,9 +247,12 @@ def _generate(cls: type, converter: Converter) -> Callable[[Any, type], Any] | N
 
     It behaves as cattrs' non-detailed one (a missing required key raises KeyError, a wrong value its hook's
     error), but takes a value already of the usual type without a call: scalars, arrays of strings, nested
-    objects (through their own generated function). None when a field needs what it does not do (a default
-    factory taking ``self``): cattrs' generation serves then.
+    objects (through their own generated function). None for classes other than the SDK's own (a user's model
+    given to :meth:`Resource.to` may be generic or keyword-only) and for fields it does not handle (a default
+    factory taking ``self``): cattrs' generation serves those.
     """
+    if not isinstance(cls, type) or not cls.__module__.startswith(_PACKAGE):
+        return None
     renames = _RENAMES.get(cls, {})
     omitted = _OMITTED.get(cls, ())
     names: dict[str, Any] = {"cls": cls, "not_an_object": _not_an_object}
@@ -259,6 +263,7 @@ def _generate(cls: type, converter: Converter) -> Callable[[Any, type], Any] | N
         if not field.init or field.name in omitted:
             by_keyword = True  # the fields after a skipped one go by name
             continue
+        by_keyword = by_keyword or field.kw_only
         key, value = renames.get(field.name, field.name), f"v{i}"
         names[f"hook{i}"], names[f"type{i}"] = converter.get_structure_hook(field.type), field.type
         convert = _conversion(field.type, converter, value, i, names)

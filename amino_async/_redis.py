@@ -49,6 +49,9 @@ T = TypeVar("T")
 #: Polling for a held lock starts this fast, doubles, and is capped (never sleeping past the lock's expiry).
 _FIRST_POLL: Final = 0.005
 _MAX_POLL: Final = 0.1
+#: How long letting go of a lock request that failed or was abandoned may take: best effort (the lock's expiry is
+#: the backstop), and a Redis that did not answer the request will not answer this either.
+_LET_GO_AFTER_FAILURE: Final = 0.5
 
 # KEYS: data, lock. ARGV: holder, ttl in ms.
 # Taken: {1, version, tokens or "", interrupted}. Held by another: {0, the lock's remaining ms}.
@@ -315,7 +318,7 @@ class RedisTokenStore:
                 # too late: let go of it rather than make every other process wait for it to expire. Its mark
                 # stays: whether it replaced an unfinished renewal's is unknown, and a needless fresh login is
                 # the safe side.
-                with anyio.CancelScope(shield=True):
+                with anyio.CancelScope(shield=True), anyio.move_on_after(_LET_GO_AFTER_FAILURE):
                     await self._let_go(data, lock, holder, clear=False)
                 raise
             if int(answer[0]) == 1:

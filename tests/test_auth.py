@@ -17,6 +17,7 @@ from amino_async import (
     ConfigurationError,
     FileTokenStore,
     MemoryTokenStore,
+    ServerError,
     Tokens,
 )
 from amino_async.testing import FakeAmino
@@ -341,6 +342,26 @@ async def test_asyncio_cancelling_the_renewing_request_keeps_the_rotated_tokens(
     assert fake.stats.reuse_detected == 0
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_waiter_never_inherits_the_cancellation_of_the_task_that_renewed(fake: FakeAmino) -> None:
+    async with in_process(fake) as client:
+        await client.login()
+        fake.expire_access_tokens()
+        fake.inject("/api/auth/v1/access_tokens", status=500, delay=0.3, times=None)
+        first = asyncio.create_task(client.channels.streams(fake.channel_id(0)))  # renews
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(client.channels.streams(fake.channel_id(1)))  # waits, then renews again
+        third = asyncio.create_task(client.channels.streams(fake.channel_id(2)))  # waits; nobody cancels it
+        await asyncio.sleep(0.05)
+        first.cancel()  # a web request timing out, say: its renewal goes on, and fails on its own account
+        await asyncio.sleep(0.35)
+        second.cancel()  # the same, during the second renewal
+        results = await asyncio.gather(first, second, third, return_exceptions=True)
+    assert isinstance(results[0], asyncio.CancelledError)
+    assert isinstance(results[1], asyncio.CancelledError)
+    assert isinstance(results[2], ServerError)  # the renewals' own failure, not another task's cancellation
+
+
 async def test_a_cancelled_waiter_does_not_block_the_others(fake: FakeAmino) -> None:
     async with in_process(fake) as client:
         await client.login()
@@ -489,9 +510,16 @@ async def test_tokens_are_saved_before_they_are_used(fake: FakeAmino, tmp_path: 
 
 
 class _FailingSaves(MemoryTokenStore):
-    """A token store whose saves can be made to fail, as a full disk or an unreachable store would."""
+    """A token store whose saves (and, with ``reads_fail``, loads) can be made to fail, as a full disk or an
+    unreachable store would."""
 
     failing = False
+    reads_fail = False
+
+    async def load(self, key: str) -> Tokens | None:
+        if self.failing and self.reads_fail:
+            raise OSError("store unreachable")
+        return await super().load(key)
 
     async def save(self, key: str, tokens: Tokens) -> None:
         if self.failing:
@@ -514,6 +542,29 @@ async def test_a_failed_save_never_brings_back_the_spent_refresh_token(fake: Fak
             assert len(await client.channels.streams(fake.channel_id(round_))) > 0
     # Each renewal used the tokens of the one before (kept in memory), not the stale ones in the store.
     assert fake.stats.grants["refresh_token"] == 3
+    assert fake.stats.grants["password"] == logins
+    assert fake.stats.reuse_detected == 0
+
+
+@pytest.mark.parametrize("can_log_in", [True, False], ids=["password", "tokens-only"])
+async def test_a_store_out_for_one_renewal_never_brings_back_the_spent_refresh_token(
+    fake: FakeAmino, can_log_in: bool
+) -> None:
+    store = _FailingSaves()
+    store.reads_fail = True
+    async with in_process(fake) as first:
+        tokens = await first.login()
+    credentials: dict[str, object] = {} if can_log_in else {"username": None, "password": None, "tokens": tokens}
+    async with in_process(fake, token_store=store, **credentials) as client:
+        await client.channels.streams(fake.channel_id(0))
+        logins = fake.stats.grants["password"]
+        store.failing = True
+        fake.expire_access_tokens()
+        await client.channels.streams(fake.channel_id(1))  # renewed while the store could not be read or written
+        store.failing = False  # back, and still holding the tokens from before
+        fake.expire_access_tokens()
+        await client.channels.streams(fake.channel_id(2))
+    assert fake.stats.grants["refresh_token"] == 2
     assert fake.stats.grants["password"] == logins
     assert fake.stats.reuse_detected == 0
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amino_async import Channel, DecodeError, Document, Genre, Product, Stream, Tokens, UserProfile
+from amino_async import Channel, DecodeError, Document, Genre, Product, Resource, Stream, Tokens, UserProfile
 from amino_async._jsonapi import (
     _OMITTED,
     _RENAMES,
@@ -454,3 +454,33 @@ def test_the_generated_decoders_agree_with_cattrs_own(model: type, data: st.Data
     # and refuse exactly the same values, and build equal models.
     value = data.draw(_object_of(model))
     assert _outcome(_fast(), value, model) == _outcome(_detailed(), value, model)
+
+
+@attrs.frozen(kw_only=True)
+class _Show:
+    """A user's own model, keyword-only as some code bases make them all."""
+
+    id: str
+    name: str
+    rating: int | None = None
+
+
+T = typing.TypeVar("T")
+
+
+@attrs.frozen
+class _Boxed(typing.Generic[T]):
+    id: str
+    value: T
+
+
+def test_resource_to_a_users_own_models() -> None:
+    resource = Document.parse({"data": {"type": "Show", "id": "7", "attributes": {"name": "News", "rating": 4}}}).data
+    assert isinstance(resource, Resource)
+    assert resource.to(_Show) == _Show(id="7", name="News", rating=4)
+    boxed = Document.parse({"data": {"type": "Box", "id": "8", "attributes": {"value": 5}}}).data
+    assert isinstance(boxed, Resource)
+    assert boxed.to(_Boxed[int]) == _Boxed("8", 5)
+    nameless = Document.parse({"data": {"type": "Show", "id": "7", "attributes": {"rating": 4}}}).resources[0]
+    with pytest.raises(DecodeError, match="name"):
+        nameless.to(_Show)

@@ -188,9 +188,10 @@ def test_a_base_url_carrying_credentials_is_refused_without_repeating_them(url: 
         AminoAuth(url, username=USERNAME, password=PASSWORD)
 
 
-def test_a_malformed_base_url_is_a_configuration_error() -> None:
+@pytest.mark.parametrize("url", ["http://[::1", "https://xn--zz.example.com"])
+def test_a_malformed_base_url_is_a_configuration_error(url: str) -> None:
     with pytest.raises(ConfigurationError, match="not a valid URL"):
-        AminoClient("http://[::1", username=USERNAME, password=PASSWORD)
+        AminoClient(url, username=USERNAME, password=PASSWORD)
 
 
 # --- the password ------------------------------------------------------------------------------------------
