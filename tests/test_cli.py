@@ -375,7 +375,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: py
 def test_insecure_and_malformed_base_urls_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = cli(capsys, "--base-url", "http://amino.example.com", "token")
     assert status == 1
-    _assert_one_error_line(("", err), "plain http")
+    _assert_one_error_line(("", err), "plain http", "--allow-insecure-http")
+    assert "allow_insecure_http=True" not in err
+    # Allowed on purpose: the command goes on (and finds no login for that deployment; no network needed).
+    status, _, err = cli(capsys, "--allow-insecure-http", "--base-url", "http://amino.example.com", "token")
+    assert status == 1
+    _assert_one_error_line(("", err), "not logged in to http://amino.example.com")
     status, _, err = cli(capsys, "--base-url", "not a url", "token")
     assert status == 1
     _assert_one_error_line(("", err), "http(s) URL")

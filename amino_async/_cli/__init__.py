@@ -132,7 +132,9 @@ def describe(exc: BaseException, base_url: str | None = None) -> tuple[str, int]
         return f"unexpected answer from the server: {exc}", 1
     if isinstance(exc, TokenStoreError):  # the command line's store is the token file
         return f"{exc}; move it away or pass --token-file PATH", 1
-    if isinstance(exc, (ConfigurationError, AminoError)):
+    if isinstance(exc, ConfigurationError):  # its advice names the Python argument; here it is an option
+        return str(exc).replace("pass allow_insecure_http=True", "pass --allow-insecure-http"), 1
+    if isinstance(exc, AminoError):
         return str(exc), 1
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""

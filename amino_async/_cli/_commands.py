@@ -73,6 +73,12 @@ def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
     group.add_argument("--json", action="store_true", default=default(False), help="print JSON, for scripts")
     group.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        default=default(False),
+        help="allow a plain http:// deployment other than loopback (credentials cross the network unencrypted)",
+    )
+    group.add_argument(
         "--backend",
         choices=("asyncio", "trio"),
         default=default("asyncio"),
@@ -156,6 +162,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         username=args.username or None,
         token_file=token_file,
         json=args.json,
+        allow_insecure_http=args.allow_insecure_http,
     )
 
 
@@ -182,11 +189,16 @@ async def _login(args: argparse.Namespace, settings: Settings) -> int:
     base_url = settings.require_base_url()
     username, password = args.credentials
     async with AminoClient(
-        base_url, username=username, password=password, profile_id=args.profile, login_method=args.login_method
+        base_url,
+        username=username,
+        password=password,
+        profile_id=args.profile,
+        login_method=args.login_method,
+        allow_insecure_http=settings.allow_insecure_http,
     ) as client:
         tokens = await client.login()
     store = settings.store()
-    await store.save(session_key(base_url, store), tokens)
+    await store.save(session_key(base_url, store, allow_insecure_http=settings.allow_insecure_http), tokens)
     info = _token_info(base_url, settings, tokens)
     if settings.json:
         emit_json(info)
@@ -200,7 +212,7 @@ async def _login(args: argparse.Namespace, settings: Settings) -> int:
 async def _logout(args: argparse.Namespace, settings: Settings) -> int:
     base_url, store, tokens = await stored_tokens(settings)
     if tokens is not None:
-        async with AminoClient(base_url, token_store=store) as client:
+        async with AminoClient(base_url, token_store=store, allow_insecure_http=settings.allow_insecure_http) as client:
             await client.logout()  # drops the tokens from the file; Amino keeps no session to end
     _say(settings, {"logged_out": base_url, "token_file": str(settings.token_file), "removed": tokens is not None})
     return 0

@@ -41,6 +41,7 @@ class Settings:
     username: str | None
     token_file: Path
     json: bool = False
+    allow_insecure_http: bool = False
 
     def require_base_url(self) -> str:
         """The base URL, or a :class:`CliError` saying how to give one."""
@@ -53,21 +54,22 @@ class Settings:
         return FileTokenStore(self.token_file)
 
 
-def session_key(base_url: str, store: FileTokenStore) -> str:
+def session_key(base_url: str, store: FileTokenStore, *, allow_insecure_http: bool = False) -> str:
     """The key of the stored login of ``base_url``.
 
     It is the key a client given only the token store reads and writes, so that every command after ``login``
     (a client made with ``token_store=`` alone) finds the tokens, and saves the ones each refresh rotates under
     the same key: the token file holds one login per deployment.
     """
-    return AminoAuth(base_url, token_store=store).store_key
+    return AminoAuth(base_url, token_store=store, allow_insecure_http=allow_insecure_http).store_key
 
 
 async def stored_tokens(settings: Settings) -> tuple[str, FileTokenStore, Tokens | None]:
     """The base URL, the token file, and the login stored in it for that deployment (None: not logged in)."""
     base_url = settings.require_base_url()
     store = settings.store()
-    return base_url, store, await store.load(session_key(base_url, store))
+    key = session_key(base_url, store, allow_insecure_http=settings.allow_insecure_http)
+    return base_url, store, await store.load(key)
 
 
 async def open_client(settings: Settings) -> AminoClient:
@@ -78,10 +80,12 @@ async def open_client(settings: Settings) -> AminoClient:
     """
     base_url, store, tokens = await stored_tokens(settings)
     if tokens is not None:
-        return AminoClient(base_url, token_store=store)
+        return AminoClient(base_url, token_store=store, allow_insecure_http=settings.allow_insecure_http)
     password = os.environ.get("AMINO_PASSWORD")
     if settings.username and password:
-        return AminoClient(base_url, username=settings.username, password=password)
+        return AminoClient(
+            base_url, username=settings.username, password=password, allow_insecure_http=settings.allow_insecure_http
+        )
     raise CliError(f"not logged in to {base_url}: run 'amino-async login' first")
 
 
