@@ -23,7 +23,7 @@ import pytest
 from anyio.from_thread import start_blocking_portal
 
 from amino_async import FileTokenStore
-from amino_async._cli import main
+from amino_async._cli import _STOPPING, main
 from amino_async._cli._session import default_token_file, session_key
 from amino_async.testing import FakeAmino
 
@@ -456,7 +456,29 @@ def test_ctrl_c_in_the_middle_of_the_demo_exits_130_quietly(backend: str) -> Non
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert stderr == ""
+    assert stderr in ("", _STOPPING + "\n")  # the hint only if stopping took long (a slow machine)
+
+
+def test_ctrl_c_during_a_slow_token_call_says_what_it_waits_for(served: tuple[FakeAmino, str], tmp_path: Path) -> None:
+    fake, base_url = served
+    fake.token_delay = 4.0  # the login takes effect at once; its answer comes 4 s later
+    environ = {name: value for name, value in os.environ.items() if name not in _ENV_NAMES}
+    environ.update({"AMINO_BASE_URL": base_url, "AMINO_USERNAME": USERNAME, "AMINO_PASSWORD": PASSWORD})
+    with subprocess.Popen(
+        [sys.executable, "-m", "amino_async", "login", "--token-file", str(tmp_path / "tokens.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+    ) as process:
+        until = time.monotonic() + 30
+        while fake.stats.grants["password"] == 0 and time.monotonic() < until:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr == _STOPPING + "\n"
+    assert not (tmp_path / "tokens.json").exists()  # stopped: nothing saved
 
 
 def test_failures_left_behind_by_a_cancelled_run_count_as_interrupted() -> None:

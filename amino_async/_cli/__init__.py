@@ -86,8 +86,14 @@ async def _run(command: Command, args: argparse.Namespace, settings: Settings) -
                         _quit_now(130)
                     interrupted = True
                     scope.cancel()
+                    group.start_soon(explain_the_wait)
         except NotImplementedError:  # asyncio on Windows: Ctrl-C stays a plain KeyboardInterrupt
             return
+
+    async def explain_the_wait() -> None:
+        # A token call runs to its end (its answer may carry the only valid refresh token): say so if it is slow.
+        await anyio.sleep(_QUIET_STOP)
+        print(_STOPPING, file=sys.stderr)
 
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return await command(args, settings)
@@ -105,6 +111,11 @@ async def _run(command: Command, args: argparse.Namespace, settings: Settings) -
             return 130
         raise
     return 130 if interrupted else status
+
+
+#: Seconds a stop after Ctrl-C may take before the command line says what it is waiting for, and what it says.
+_QUIET_STOP = 2.0
+_STOPPING = "stopping: waiting for a call that must finish (a token renewal); Ctrl-C again to quit now"
 
 
 def _quit_now(status: int) -> NoReturn:
