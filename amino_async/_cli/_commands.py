@@ -8,7 +8,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .. import AminoClient, Tokens
+from .. import Tokens
 from .._version import __version__
 from ._output import CliError, emit_json, print_table, to_json
 from ._session import (
@@ -188,13 +188,8 @@ def _ask_credentials(args: argparse.Namespace, settings: Settings) -> None:
 async def _login(args: argparse.Namespace, settings: Settings) -> int:
     base_url = settings.require_base_url()
     username, password = args.credentials
-    async with AminoClient(
-        base_url,
-        username=username,
-        password=password,
-        profile_id=args.profile,
-        login_method=args.login_method,
-        allow_insecure_http=settings.allow_insecure_http,
+    async with settings.client(
+        base_url, username=username, password=password, profile_id=args.profile, login_method=args.login_method
     ) as client:
         tokens = await client.login()
     store = settings.store()
@@ -212,7 +207,7 @@ async def _login(args: argparse.Namespace, settings: Settings) -> int:
 async def _logout(args: argparse.Namespace, settings: Settings) -> int:
     base_url, store, tokens = await stored_tokens(settings)
     if tokens is not None:
-        async with AminoClient(base_url, token_store=store, allow_insecure_http=settings.allow_insecure_http) as client:
+        async with settings.client(base_url, token_store=store) as client:
             await client.logout()  # drops the tokens from the file; Amino keeps no session to end
     _say(settings, {"logged_out": base_url, "token_file": str(settings.token_file), "removed": tokens is not None})
     return 0

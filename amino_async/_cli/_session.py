@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -53,6 +54,10 @@ class Settings:
         """The token file."""
         return FileTokenStore(self.token_file)
 
+    def client(self, base_url: str, **credentials: Any) -> AminoClient:
+        """A client of ``base_url`` with ``credentials`` and what every command's client shares."""
+        return AminoClient(base_url, allow_insecure_http=self.allow_insecure_http, **credentials)
+
 
 def session_key(base_url: str, store: FileTokenStore, *, allow_insecure_http: bool = False) -> str:
     """The key of the stored login of ``base_url``.
@@ -80,12 +85,10 @@ async def open_client(settings: Settings) -> AminoClient:
     """
     base_url, store, tokens = await stored_tokens(settings)
     if tokens is not None:
-        return AminoClient(base_url, token_store=store, allow_insecure_http=settings.allow_insecure_http)
+        return settings.client(base_url, token_store=store)
     password = os.environ.get("AMINO_PASSWORD")
     if settings.username and password:
-        return AminoClient(
-            base_url, username=settings.username, password=password, allow_insecure_http=settings.allow_insecure_http
-        )
+        return settings.client(base_url, username=settings.username, password=password)
     raise CliError(f"not logged in to {base_url}: run 'amino-async login' first")
 
 
