@@ -336,6 +336,18 @@ def _conversion(tp: Any, converter: Converter, value: str, i: int, names: dict[s
     return [f"{value} = {hook}"]
 
 
+def _checking_dict(structure: Callable[[Any, type], M]) -> Callable[[Any, type], M]:
+    """``structure`` behind a check that the value is a JSON object (its unchecked form goes in _UNCHECKED)."""
+
+    def checked(value: Any, tp: type) -> M:
+        # Generated code tests optional keys with `in`, which a list or a string would pass silently.
+        if type(value) is not dict:
+            raise _Mismatch(f"expected an object, found {_found(value)}")
+        return structure(value, tp)
+
+    return checked
+
+
 def _build(detailed: bool) -> Converter:
     from cattrs import Converter
     from cattrs.gen import make_dict_structure_fn, override
@@ -354,12 +366,7 @@ def _build(detailed: bool) -> Converter:
             overrides.update({name: override(omit=True) for name in _OMITTED.get(cls, ())})
             generated = make_dict_structure_fn(cls, converter, _cattrs_detailed_validation=detailed, **overrides)
 
-        def checked(value: Any, tp: type) -> Any:
-            # The generated code tests optional keys with `in`, which a list or a string would pass silently.
-            if type(value) is not dict:
-                raise _Mismatch(f"expected an object, found {_found(value)}")
-            return generated(value, tp)
-
+        checked = _checking_dict(generated)
         if not detailed:
             _UNCHECKED[checked] = generated
         return checked
@@ -376,11 +383,7 @@ def _build(detailed: bool) -> Converter:
             object.__setattr__(key, "extra", {k: v for k, v in value.items() if k not in _PROTECTION_KEY_FIELDS})
         return key
 
-    def checked_protection_key(value: Any, tp: type) -> ProtectionKey:
-        if type(value) is not dict:
-            raise _Mismatch(f"expected an object, found {_found(value)}")
-        return structure_protection_key(value, tp)
-
+    checked_protection_key = _checking_dict(structure_protection_key)
     converter.register_structure_hook(ProtectionKey, checked_protection_key)
     if not detailed:
         _UNCHECKED[checked_protection_key] = structure_protection_key
