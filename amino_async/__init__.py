@@ -8,25 +8,28 @@ from typing import TYPE_CHECKING
 
 from ._auth import AminoAuth
 from ._client import AminoClient
-from ._constants import DEFAULT_LIMITS, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
+from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
+from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
 from ._errors import (
     AminoError,
     ApiError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     DecodeError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     TimeoutError,
     TransportError,
     UnavailableForLegalReasonsError,
 )
-from ._http import RetryPolicy
 from ._jsonapi import Document, Resource
 from ._pagination import Page
+from ._request import RetryPolicy
 from ._tokens import (
     FileTokenStore,
     MemoryTokenStore,
@@ -48,7 +51,7 @@ from .models import (
     Stream,
     UserProfile,
 )
-from .resources import ChannelStreams
+from .resources import ChannelStreams, Fanout
 
 if TYPE_CHECKING:
     from ._redis import RedisTokenStore as RedisTokenStore
@@ -69,6 +72,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_PREFIXES",
     "DEFAULT_TIMEOUT",
     "AminoAuth",
@@ -79,22 +83,30 @@ __all__ = [
     "BadRequestError",
     "Channel",
     "ChannelStreams",
+    "ClientClosedError",
     "ConfigurationError",
+    "CookieLogin",
+    "Credentials",
     "DecodeError",
+    "DigestLogin",
     "Document",
     "ErrorObject",
+    "Fanout",
     "FileTokenStore",
     "Genre",
+    "GivenTokens",
     "Image",
     "MemoryTokenStore",
     "NotFoundError",
     "Page",
+    "PasswordLogin",
     "PermissionDeniedError",
     "Product",
     "ProtectionKey",
     "RateLimitError",
     "Resource",
     "ResourceRef",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
     "SharedTokenStore",

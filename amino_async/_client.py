@@ -1,68 +1,97 @@
-"""``AminoClient``: the one request path every resource goes through, and the connection pool it owns."""
+"""``AminoClient``: one deployment's connection pool, its lifecycle, and the views that share it."""
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import logging
+import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 import attrs
 import httpx
 
-from ._auth import AminoAuth, LoginMethod, no_cookie_jar, parse_base_url
+from ._auth import AminoAuth
 from ._constants import (
     DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PREFIXES,
     DEFAULT_TIMEOUT,
     LOGGER_NAME,
     REFRESH_MARGIN,
+    TOKEN_CALL_TIMEOUT,
     USER_AGENT,
     Family,
 )
-from ._errors import AminoError, ConfigurationError, TransportError
-from ._http import (
-    IDEMPOTENT_METHODS,
-    RETRYABLE_STATUSES,
-    RetryPolicy,
-    error_from_response,
-    error_from_transport,
-)
-from ._jsonapi import Document, decode_models, load_json
+from ._credentials import Credentials, GivenTokens, credentials_from
+from ._errors import ClientClosedError, ConfigurationError
+from ._jsonapi import Document
+from ._request import CallOptions, RetryPolicy, Sender
+from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import default_transport
+from ._urls import QueryValue, Urls, parse_base_url
 from .resources import Channels, Profiles, Streams
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._credentials import CredentialKeywords
 
 __all__ = ["AminoClient"]
 
 logger = logging.getLogger(LOGGER_NAME)
 
-M = TypeVar("M")
-Params = Mapping[str, str | int | float | bool | None]
+Params = Mapping[str, QueryValue]
 
-#: Views keep their auth (and so their tokens) per set of credentials: a web backend that makes a view per
+#: Views keep their auth (and so their tokens) per credentials value: a web backend that makes a view per
 #: incoming request for the same user reuses that user's tokens instead of logging in every time.
 _VIEW_CACHE_SIZE: Final = 1024
 
 
+class _Cookieless(httpx.Cookies):
+    """Cookies that are never kept: the pool's, since the SDK never sends a pool-wide cookie."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+_NO_COOKIES: Final = _Cookieless()
+
+
+class _Pool(httpx.AsyncClient):
+    """The SDK's own pool: it keeps no cookie jar, so it need not read the cookies of every answer.
+
+    One user's session cookie must never ride along with another user's call: requests are built without any
+    jar (:class:`~amino_async._request.Sender`), and this pool does not even fill one.
+    """
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        return None
+
+
 @attrs.define
 class _Shared:
-    """What a client and all its views share: the pool, the store, the settings."""
+    """What a client and all its views share: the send path, the store, the settings, the auths."""
 
-    http: httpx.AsyncClient
-    owns_http: bool
-    base_url: httpx.URL
-    prefixes: Mapping[Family, str]
-    retry: RetryPolicy
+    sender: Sender
+    urls: Urls
+    store: TokenStore
+    strict: bool
     auth_options: dict[str, Any]
-    auths: OrderedDict[tuple[Any, ...], AminoAuth] = attrs.field(factory=OrderedDict)
-    retries: int = 0
-    #: ``base_url`` as text without its trailing slash, for :meth:`AminoClient._text_url`.
-    root: str = ""
-    closed: bool = False
+    token_timeout: float
+    #: The auth of each credentials value that views were made for, most recently used last.
+    auths: OrderedDict[Credentials, AminoAuth] = attrs.field(factory=OrderedDict)
+    #: Every auth made for this client or its views: closing waits for their token calls in the air.
+    every_auth: weakref.WeakSet[AminoAuth] = attrs.field(factory=weakref.WeakSet)
 
 
 class AminoClient:
@@ -74,37 +103,36 @@ class AminoClient:
             page = await client.channels.list()
             streams = await client.channels.streams(page.items[0].id, stream_type="dash")
 
-    Authentication is :class:`~amino_async.AminoAuth`'s (same arguments). The client owns one
-    :class:`httpx.AsyncClient` (its connection pool, default timeouts :data:`DEFAULT_TIMEOUT` and limits
-    :data:`DEFAULT_LIMITS`), or uses ``http_client`` as given and then never closes it. Its transport is aiohttp's
-    (``httpx-aiohttp``) on asyncio when the ``speedups`` extra is installed, else httpcore's (trio, or no extra),
-    chosen at the first request; ``transport`` (e.g. ``httpx.AsyncHTTPTransport(...)``) replaces that choice.
+    ``credentials`` is the way in (:class:`~amino_async.PasswordLogin`, :class:`~amino_async.DigestLogin`,
+    :class:`~amino_async.CookieLogin`, :class:`~amino_async.GivenTokens`), or the keyword shortcuts
+    (``username=``, ``password=``, ``user_id=``, ``cookies=``, ``tokens=``, ``profile_id=``,
+    ``login_method=``); authentication is :class:`~amino_async.AminoAuth`'s.
 
-    Idempotent calls are retried ``max_retries`` times (default 2) after a connection error, a timeout, or a 429,
-    502, 503 or 504 answer, with exponential backoff and jitter, honouring ``Retry-After``; ``retry`` sets the
-    whole policy. Nothing else is retried.
+    The client owns one connection pool (default ``timeout`` :data:`DEFAULT_TIMEOUT`, ``limits``
+    :data:`DEFAULT_LIMITS`), or uses ``http_client`` as given and never closes it; either way it never follows
+    a redirect and never sends a cookie jar. Its transport is aiohttp's (``httpx-aiohttp``) on asyncio when the
+    ``speedups`` extra is installed, else httpcore's, chosen at the first request; ``transport`` replaces that.
 
-    :meth:`with_auth` makes a view with other credentials over the same pool, cheaply enough for one per incoming
-    web request.
+    Each attempt of a call ends within ``timeout`` (the largest phase of an ``httpx.Timeout``), from connecting to
+    the last byte of the body; ``deadline`` (seconds) bounds a whole call, retries and the wait for a token
+    renewal included. A body over ``max_response_size`` bytes after decompression ends in
+    :class:`~amino_async.ResponseTooLargeError`. Idempotent calls are retried ``max_retries`` times (default 2)
+    after a connection error, a timeout, or a 429, 502, 503 or 504 answer, with exponential backoff and jitter,
+    honouring ``Retry-After``; ``retry`` sets the whole policy. ``strict=True`` refuses answers in any shape other
+    than documented instead of keeping odd attributes raw.
+
+    :meth:`with_auth` and :meth:`as_profile` make views with other credentials over the same pool, cheaply enough
+    for one per incoming web request; :meth:`with_options` a view with other per-call options.
     """
-
-    channels: Channels
-    streams: Streams
-    profiles: Profiles
 
     def __init__(
         self,
         base_url: str | httpx.URL,
         *,
-        username: str | None = None,
-        password: str | None = None,
-        user_id: str | None = None,
-        cookies: Mapping[str, str] | httpx.Cookies | None = None,
-        tokens: Tokens | None = None,
+        credentials: Credentials | None = None,
         token_store: TokenStore | None = None,
-        profile_id: str | None = None,
-        login_method: LoginMethod = "password",
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
@@ -113,65 +141,83 @@ class AminoClient:
         transport: httpx.AsyncBaseTransport | None = None,
         prefixes: Mapping[Family, str] | None = None,
         refresh_margin: float = REFRESH_MARGIN,
+        token_timeout: float = TOKEN_CALL_TIMEOUT,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        strict: bool = False,
         allow_insecure_http: bool = False,
+        **shortcuts: Unpack[CredentialKeywords],
     ) -> None:
         if http_client is not None and transport is not None:
             raise ConfigurationError("give http_client or transport, not both")
+        if deadline is not None and deadline <= 0:
+            raise ConfigurationError("deadline must be a positive number of seconds")
         url = parse_base_url(base_url, allow_insecure_http=allow_insecure_http)
         store = token_store if token_store is not None else MemoryTokenStore()
-        merged_prefixes = {**DEFAULT_PREFIXES, **(prefixes or {})}
+        policy = retry or RetryPolicy(max_retries=max_retries)
         auth_options: dict[str, Any] = {
             "token_store": store,
             "refresh_margin": refresh_margin,
-            "retry": retry,
-            "prefixes": merged_prefixes,
+            "token_timeout": token_timeout,
+            "retry": policy,
+            "prefixes": {**DEFAULT_PREFIXES, **(prefixes or {})},
             "allow_insecure_http": allow_insecure_http,
         }
-        credentials: dict[str, Any] = {
-            "username": username,
-            "password": password,
-            "user_id": user_id,
-            "cookies": dict(cookies.items()) if cookies is not None else None,
-            "tokens": tokens,
-            "profile_id": profile_id,
-            "login_method": login_method,
-        }
-        # The auth checks the arguments before any pool exists, so a bad call leaves nothing to close.
-        auth = AminoAuth(url, **credentials, **auth_options)
+        # The auth checks the credentials before any pool exists, so a bad call leaves nothing to close.
+        auth = AminoAuth(url, credentials, **auth_options, **shortcuts)
         owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.AsyncClient(
+            http_client = _Pool(
                 transport=transport if transport is not None else default_transport(limits),
                 timeout=timeout,
                 headers={"User-Agent": USER_AGENT, **(headers or {})},
-                cookies=no_cookie_jar(),
                 follow_redirects=False,
             )
-            # The jar keeps nothing (one user's cookie must never ride along with another's call), so skip
-            # parsing every answer's cookies for it: that cost about a tenth of a request's CPU time. Should
-            # httpx rename its private attribute, this sets an unused one and the refusing jar above still holds.
-            http_client._cookies = _NoCookies(no_cookie_jar())
-        auth_options["http_client"] = http_client
         auth.use_http_client(http_client)
-        shared = _Shared(
-            http=http_client,
+        sender = Sender(
+            http_client,
             owns_http=owns_http,
-            base_url=url,
-            root=str(url.copy_with(query=None, fragment=None)).rstrip("/"),
-            prefixes=merged_prefixes,
-            retry=retry or RetryPolicy(max_retries=max_retries),
-            auth_options=auth_options,
+            retry=policy,
+            timeout=timeout if owns_http else None,
+            deadline=deadline,
+            # On a client of the caller's own they go with each call; the SDK's own pool has them already.
+            headers=headers if not owns_http else None,
+            max_response_size=max_response_size,
         )
-        self._bind(shared, auth, credentials, is_view=False)
+        shared = _Shared(
+            sender=sender,
+            urls=Urls(url, auth_options["prefixes"]),
+            store=store,
+            strict=strict,
+            auth_options=auth_options,
+            token_timeout=token_timeout,
+        )
+        shared.every_auth.add(auth)
+        self._bind(shared, auth, None, is_view=False)
 
-    def _bind(self, shared: _Shared, auth: AminoAuth, credentials: dict[str, Any], *, is_view: bool) -> None:
+    def _bind(self, shared: _Shared, auth: AminoAuth, options: CallOptions | None, *, is_view: bool) -> None:
         self._shared = shared
         self._auth = auth
-        self._credentials = credentials
+        self._options = options
         self._is_view = is_view
-        self.channels = Channels(self)
-        self.streams = Streams(self)
-        self.profiles = Profiles(self)
+        self._api = Api(shared.sender, shared.urls, auth, options, shared.strict)
+
+    # --- resources ---------------------------------------------------------------------------------------
+    # Made on first use: a view per incoming web request then costs only the resources it touches.
+
+    @functools.cached_property
+    def channels(self) -> Channels:
+        """The channel catalogue and live streams."""
+        return Channels(self._api)
+
+    @functools.cached_property
+    def streams(self) -> Streams:
+        """The streams of catch-up programmes and recordings."""
+        return Streams(self._api)
+
+    @functools.cached_property
+    def profiles(self) -> Profiles:
+        """The profiles of the user's account."""
+        return Profiles(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 
@@ -182,21 +228,39 @@ class AminoClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool, if this client made it. A view's ``aclose`` closes nothing shared."""
+        """Stop sending, let token calls in the air finish (so their tokens are saved), close the pool.
+
+        Calls still under way end in :class:`~amino_async.ClientClosedError`. The wait for token calls is bounded
+        by ``token_timeout``. A view's ``aclose`` closes nothing shared; the pool is closed only if this client
+        made it.
+        """
         if self._is_view:
             return
         shared = self._shared
-        if not shared.closed:
-            shared.closed = True
-            if shared.owns_http:
-                await shared.http.aclose()
+        if shared.sender.closed:
+            return
+        shared.sender.closed = True
+        with anyio.move_on_after(shared.token_timeout), anyio.CancelScope(shield=True):
+            for auth in list(shared.every_auth):
+                await auth.settle()
+        await shared.sender.aclose()
 
-    # --- auth --------------------------------------------------------------------------------------------
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The HTTP client the SDK's calls go through: the one you passed, or the client's own pool."""
+        return self._shared.sender.http
+
+    # --- auth and views ----------------------------------------------------------------------------------
 
     @property
     def auth(self) -> AminoAuth:
         """The :class:`~amino_async.AminoAuth` of this client (or view)."""
         return self._auth
+
+    @property
+    def credentials(self) -> Credentials | None:
+        """The way in of this client (or view); None when it has only a token store to go on."""
+        return self._auth.credentials
 
     @property
     def tokens(self) -> Tokens | None:
@@ -205,76 +269,95 @@ class AminoClient:
 
     async def login(self) -> Tokens:
         """Log in now (otherwise the first request does), and return the tokens."""
+        if self._shared.sender.closed:
+            raise ClientClosedError("the client is closed")
         return await self._auth.login()
 
     async def logout(self) -> None:
         """Drop the tokens here and in the token store (Amino has no logout call)."""
         await self._auth.logout()
 
-    def with_auth(
-        self,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        user_id: str | None = None,
-        cookies: Mapping[str, str] | httpx.Cookies | None = None,
-        tokens: Tokens | None = None,
-        profile_id: str | None = None,
-        login_method: LoginMethod | None = None,
-    ) -> AminoClient:
+    def with_auth(self, credentials: Credentials | None = None, **shortcuts: Unpack[CredentialKeywords]) -> AminoClient:
         """A view of this client with other credentials, sharing its connection pool and token store.
 
-        Give another user's ``username`` and ``password``, a ``user_id`` and their session ``cookies``, their
-        ``tokens``, or only a ``profile_id`` to act as another profile with this client's own credentials.
-        Views for the same credentials share one auth (and so one set of tokens), so making a view per incoming
+        Give a credentials value (or the keyword shortcuts: another user's ``username`` and ``password``, a
+        ``user_id`` and their session ``cookies``, their ``tokens``; only ``profile_id`` is :meth:`as_profile`).
+        Views for equal credentials share one auth (and so one set of tokens), so making a view per incoming
         request costs no login after the first. Closing a view closes nothing shared.
         """
-        credentials: dict[str, Any]
-        if username is None and password is None and cookies is None and tokens is None:
-            if profile_id is None:
+        if credentials is None:
+            profile_id = shortcuts.get("profile_id")
+            secrets = {"username", "password", "cookies", "tokens"}
+            if profile_id is not None and not secrets & {k for k, v in shortcuts.items() if v is not None}:
+                # A profile of this client's own account (what with_auth(profile_id=...) always meant).
+                return self.as_profile(profile_id)
+            credentials = credentials_from(**shortcuts)
+            if credentials is None:
                 raise ConfigurationError("with_auth needs credentials, tokens or a profile_id")
-            if self._credentials["password"] is None and not self._credentials["cookies"]:
-                raise ConfigurationError(
-                    "switching profile needs credentials to log in with; this client only has tokens"
-                )
-            credentials = {**self._credentials, "tokens": None, "profile_id": profile_id}
-            if user_id is not None:
-                credentials["user_id"] = user_id
-            if login_method is not None:
-                credentials["login_method"] = login_method
-        else:
-            credentials = {
-                "username": username,
-                "password": password,
-                "user_id": user_id,
-                "cookies": dict(cookies.items()) if cookies is not None else None,
-                "tokens": tokens,
-                "profile_id": profile_id,
-                "login_method": login_method or "password",
-            }
+        elif shortcuts:
+            raise ConfigurationError("give credentials or the keyword shortcuts (username=, ...), not both")
+        return self._view(self._view_auth(credentials), self._options)
+
+    def as_profile(self, profile_id: str) -> AminoClient:
+        """A view acting as another profile of this client's account, logging in again for that profile.
+
+        Profile-scoped calls take the profile from the view. Needs credentials to log in with (tokens alone
+        cannot switch: the refresh would spend the refresh token this client still needs).
+        """
+        credentials = self._auth.credentials
+        if credentials is None:
+            raise ConfigurationError("switching profile needs credentials to log in with; this client has none")
+        return self._view(self._view_auth(credentials.with_profile(profile_id)), self._options)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AminoClient:
+        """A view with other options for each of its calls (unset ones are this client's), sharing everything else.
+
+        Cheap enough to make for a single call: ``await client.with_options(timeout=5).channels.list()``.
+        """
+        if deadline is not None and deadline <= 0:
+            raise ConfigurationError("deadline must be a positive number of seconds")
+        if max_retries is not None and max_retries < 0:
+            raise ConfigurationError("max_retries must not be negative")
+        options = CallOptions(timeout=timeout, max_retries=max_retries, deadline=deadline, headers=dict(headers or {}))
+        merged = options if self._options is None else self._options.merge(options)
+        return self._view(self._auth, merged)
+
+    def _view(self, auth: AminoAuth, options: CallOptions | None) -> AminoClient:
         view = object.__new__(AminoClient)
-        view._bind(self._shared, self._view_auth(credentials), credentials, is_view=True)
+        view._bind(self._shared, auth, options, is_view=True)
         return view
 
-    def _view_auth(self, credentials: dict[str, Any]) -> AminoAuth:
+    def _view_auth(self, credentials: Credentials) -> AminoAuth:
         shared = self._shared
-        key = _credentials_key(credentials)
-        if key is not None and (cached := shared.auths.get(key)) is not None:
-            shared.auths.move_to_end(key)
+        if credentials == self._auth.credentials:
+            return self._auth
+        # Tokens only are never shared: two auths refreshing one refresh token would spend it twice.
+        cacheable = not isinstance(credentials, GivenTokens)
+        if cacheable and (cached := shared.auths.get(credentials)) is not None:
+            shared.auths.move_to_end(credentials)
             return cached
-        auth = AminoAuth(shared.base_url, **credentials, **shared.auth_options)
-        if key is not None:
-            shared.auths[key] = auth
+        auth = AminoAuth(shared.urls.base, credentials, **shared.auth_options)
+        auth.use_http_client(shared.sender.http)
+        shared.every_auth.add(auth)
+        if cacheable:
+            shared.auths[credentials] = auth
             if len(shared.auths) > _VIEW_CACHE_SIZE:
                 shared.auths.popitem(last=False)
         return auth
 
-    # --- the request path --------------------------------------------------------------------------------
+    # --- any endpoint ------------------------------------------------------------------------------------
 
     @property
     def retries(self) -> int:
         """How many retries this client and its views have made so far (for reports and tests)."""
-        return self._shared.retries
+        return self._shared.sender.retries
 
     async def request(
         self,
@@ -285,17 +368,17 @@ class AminoClient:
         params: Params | None = None,
         json: Any = None,
         max_retries: int | None = None,
-    ) -> Document:
-        """Call any endpoint of a family and return the decoded JSON:API document.
+    ) -> Document | None:
+        """Call any endpoint of a family and return the decoded JSON:API document (None for an empty answer).
 
         The escape hatch for endpoints without a resource: ``path`` is relative to the family's prefix, e.g.
-        ``await client.request("GET", "/programs", family="metadata")``. Errors and retries are as for every
-        other call; :meth:`request_raw` returns the :class:`httpx.Response` instead.
+        ``await client.request("GET", "/programs", family="metadata")``; the query goes in ``params``. Errors and
+        retries are as for every other call; :meth:`request_raw` returns the :class:`httpx.Response` instead.
         """
-        response = await self.request_raw(
-            method, path, family=family, params=params, json=json, max_retries=max_retries
-        )
-        return Document.parse(load_json(response.content))
+        api = self._api.retrying(max_retries)
+        answer = await api.send(method.upper(), api.urls.at(family, path, params), json=json)
+        result: Document | None = api.decode(answer, Document)
+        return result
 
     async def request_raw(
         self,
@@ -307,114 +390,10 @@ class AminoClient:
         json: Any = None,
         max_retries: int | None = None,
     ) -> httpx.Response:
-        """Like :meth:`request`, but return the raw (already read) :class:`httpx.Response` of a 2xx answer."""
-        return await self._send(method, self._url(family, path), params=params, json=json, max_retries=max_retries)
-
-    async def _get_models(
-        self,
-        family: Family,
-        path: str,
-        model: type[M],
-        *,
-        params: Params | None = None,
-        max_retries: int | None = None,
-    ) -> list[M]:
-        response = await self._send("GET", self._text_url(family, path), params=params, max_retries=max_retries)
-        return decode_models(load_json(response.content), model)
-
-    async def _get_json(
-        self, url: httpx.URL | str, *, params: Params | None = None, max_retries: int | None = None
-    ) -> Any:
-        response = await self._send("GET", url, params=params, max_retries=max_retries)
-        return load_json(response.content)
-
-    def _text_url(self, family: Family, path: str) -> str:
-        """What :meth:`_url` gives, as text: httpx parses it once, where an ``httpx.URL`` is parsed twice."""
-        shared = self._shared
-        return f"{shared.root}{shared.prefixes[family]}{path}"
-
-    def _url(self, family: Family, path: str) -> httpx.URL:
-        base = self._shared.base_url
-        return base.copy_with(path=f"{base.path.rstrip('/')}{self._shared.prefixes[family]}{path}")
-
-    async def _send(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        *,
-        params: Params | None = None,
-        json: Any = None,
-        max_retries: int | None = None,
-    ) -> httpx.Response:
-        """The one place a call is sent, retried, and its failure turned into an SDK error."""
-        shared = self._shared
-        if shared.closed:
-            raise AminoError("the client is closed")
-        request = shared.http.build_request(method, url, params=_query(params), json=json)
-        policy = shared.retry
-        if max_retries is not None:
-            policy = attrs.evolve(policy, max_retries=max_retries)
-        retryable = request.method in IDEMPOTENT_METHODS
-        attempt = 0
-        while True:
-            try:
-                response = await shared.http.send(request, auth=self._auth)
-            except httpx.TransportError as exc:
-                delay = policy.delay(attempt) if retryable else None
-                if delay is None:
-                    raise error_from_transport(exc, request) from None
-                logger.debug("retrying %s %s after %s", method, request.url.path, type(exc).__name__)
-            except TransportError:
-                # The token renewal this call waited for got no answer (reset, timeout): as retryable as the call.
-                delay = policy.delay(attempt) if retryable else None
-                if delay is None:
-                    raise
-                logger.debug("retrying %s %s after a failed token renewal", method, request.url.path)
-            else:
-                if response.is_success:
-                    return response
-                error = error_from_response(response)
-                delay = None
-                if retryable and response.status_code in RETRYABLE_STATUSES:
-                    delay = policy.delay(attempt, getattr(error, "retry_after", None))
-                if delay is None:
-                    raise error
-                logger.debug("retrying %s %s after HTTP %d", method, request.url.path, response.status_code)
-            attempt += 1
-            shared.retries += 1
-            await anyio.sleep(delay)
+        """Like :meth:`request`, but return the (already read) :class:`httpx.Response` of a 2xx answer."""
+        api = self._api.retrying(max_retries)
+        answer = await api.send(method.upper(), api.urls.at(family, path, params), json=json)
+        return answer.http_response()
 
     def __repr__(self) -> str:
-        return f"AminoClient({str(self._shared.base_url)!r}, auth={self._auth!r})"
-
-
-def _query(params: Params | None) -> dict[str, str | int | float] | None:
-    """Drop unset parameters and spell booleans the way the API does."""
-    if not params:
-        return None
-    query: dict[str, str | int | float] = {}
-    for name, value in params.items():
-        if value is None:
-            continue
-        query[name] = ("true" if value else "false") if isinstance(value, bool) else value
-    # None, not {}: httpx re-parses the URL for any params given, even empty ones.
-    return query or None
-
-
-class _NoCookies(httpx.Cookies):
-    """The pool's cookies: none kept, none read from answers (token calls read their answer's own cookies)."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-
-def _credentials_key(options: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    """A key for a view's credentials; secrets enter it only hashed. Tokens-only views are never shared."""
-    if options.get("tokens") is not None:
-        return None
-    digest = hashlib.sha256()
-    for name in ("username", "password", "user_id", "profile_id", "login_method"):
-        digest.update(f"{name}\0{options.get(name)}\0".encode())
-    for name, value in sorted((options.get("cookies") or {}).items()):
-        digest.update(f"cookie\0{name}\0{value}\0".encode())
-    return (digest.hexdigest(),)
+        return f"AminoClient({self._shared.urls.root!r}, auth={self._auth!r})"

@@ -6,6 +6,7 @@ the server's error titles and details, and field paths.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,13 @@ __all__ = [
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "DecodeError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "TimeoutError",
     "TransportError",
@@ -52,12 +55,27 @@ class DecodeError(AminoError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
+class ClientClosedError(AminoError):
+    """The client was closed before or while the call was made: nothing more is sent through it."""
+
+
 class TransportError(AminoError):
     """The request could not be completed: connection refused or reset, protocol error, or a timeout."""
 
 
-class TimeoutError(TransportError):
-    """The request, or the wait for a connection from the pool, took longer than its timeout."""
+class TimeoutError(TransportError, builtins.TimeoutError):
+    """A call took longer than its timeout, its deadline, or the wait for a connection from the pool.
+
+    It is also a :class:`builtins.TimeoutError`, so ``except TimeoutError:`` in code that never imported this
+    name catches it too.
+    """
+
+
+class ResponseTooLargeError(TransportError):
+    """The answer's body, counted after decompression, is larger than the client's ``max_response_size``.
+
+    Reading stops at the limit, so an answer that inflates without end (a compression bomb) never fills memory.
+    """
 
 
 class _StatusError(AminoError):

@@ -6,18 +6,20 @@ import contextlib
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, TypeVar, runtime_checkable
 
 import anyio
 from attrs import define, field, frozen
 
-from ._errors import AminoError, DecodeError
+from ._constants import MAX_TOKEN_LIFETIME
+from ._errors import AminoError, ConfigurationError, DecodeError
 from ._jsonapi import structure
 
 __all__ = [
@@ -65,7 +67,8 @@ class Tokens:
         if self.expires_at is None or start is None:
             return None
         lifetime = self.expires_at - start
-        return lifetime if lifetime > 0 else None
+        # A lifetime of centuries (an expiry of 10**400, say) is not a statement to plan by; it is unknown too.
+        return float(lifetime) if 0 < lifetime <= MAX_TOKEN_LIFETIME else None
 
     def expires_in(self, now: float | None = None) -> float | None:
         """Seconds left by this machine's wall clock, or None when the lifetime is unknown."""
@@ -75,6 +78,11 @@ class Tokens:
         now = time.time() if now is None else now
         # A received_at in the future means the wall clock went back; never grant more than a whole lifetime.
         return min(lifetime, self.received_at + lifetime - now)
+
+    def __attrs_post_init__(self) -> None:
+        # Tokens go into a header as they are: nothing that could end it, or start another, ever gets that far.
+        if not header_safe(self.access_token) or not (self.refresh_token is None or header_safe(self.refresh_token)):
+            raise ConfigurationError("tokens must be visible ASCII without spaces")
 
     def __repr__(self) -> str:
         return (
@@ -100,7 +108,24 @@ class Tokens:
     @classmethod
     def from_json(cls, value: Any) -> Tokens:
         """Read what :meth:`to_json` wrote, raising :class:`~amino_async.DecodeError` when it does not fit."""
-        return structure(value, _StoredTokens, path="tokens").tokens()
+        return _checked(structure(value, _StoredTokens, path="tokens"), "tokens").tokens()
+
+
+_T = TypeVar("_T")
+_TOKEN_TEXT: Final = re.compile(r"[\x21-\x7e]+")
+
+
+def header_safe(token: object) -> bool:
+    """Whether ``token`` can be sent as a bearer token as it is: non-empty visible ASCII, no spaces."""
+    return isinstance(token, str) and _TOKEN_TEXT.fullmatch(token) is not None
+
+
+def _checked(tokens: _T, path: str) -> _T:
+    for name in ("access_token", "refresh_token"):
+        value = getattr(tokens, name)
+        if value is not None and not header_safe(value):
+            raise DecodeError("not a token that can be sent in a header", path=f"{path}.{name}")
+    return tokens
 
 
 @frozen
@@ -158,7 +183,9 @@ def tokens_from_token_answer(document: Any, *, received_at: float) -> Tokens:
         data, path = data[0], "data[0]"
     if type(data) is not dict:
         raise DecodeError("expected an object", path=path)
-    attributes = structure(data.get("attributes"), _TokenAttributes, path=f"{path}.attributes")
+    attributes = _checked(
+        structure(data.get("attributes"), _TokenAttributes, path=f"{path}.attributes"), f"{path}.attributes"
+    )
     return Tokens(
         access_token=attributes.access_token,
         refresh_token=attributes.refresh_token,
@@ -197,6 +224,8 @@ def _token_pair(value: Any, path: str) -> tuple[str, int | None]:
     if type(value) is not list or not value:
         raise DecodeError("expected an array [token, expires_at]", path=path)
     token = structure(value[0], str, path=f"{path}[0]")
+    if not header_safe(token):
+        raise DecodeError("not a token that can be sent in a header", path=f"{path}[0]")
     expires_at = structure(value[1], int, path=f"{path}[1]") if len(value) > 1 else None
     return token, expires_at
 

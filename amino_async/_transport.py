@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._concurrency import current_async_library
+
 if TYPE_CHECKING:
     import aiohttp
 
@@ -29,15 +31,6 @@ def speedups_available() -> bool:
 def default_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     """The transport :class:`~amino_async.AminoClient` uses unless given one: an :class:`AutoTransport`."""
     return AutoTransport(limits)
-
-
-def current_async_library() -> str:
-    """The event loop running this task: "asyncio" or "trio"."""
-    try:
-        import sniffio
-    except ImportError:  # pragma: no cover - trio depends on sniffio, so without it this is asyncio
-        return "asyncio"
-    return sniffio.current_async_library()
 
 
 class AutoTransport(httpx.AsyncBaseTransport):

@@ -454,7 +454,7 @@ async def test_views_carry_their_own_users_tokens_over_one_pool(fake: FakeAmino)
                 tg.start_soon(client.channels.streams, fake.channel_id(i))
                 tg.start_soon(as_bob.channels.streams, fake.channel_id(i))
                 tg.start_soon(as_carol.channels.streams, fake.channel_id(i))
-        assert as_bob._shared.http is client._shared.http is as_carol._shared.http
+        assert as_bob.http_client is client.http_client is as_carol.http_client
         await as_bob.aclose()
         await client.channels.list()  # closing a view closed nothing shared
     assert fake.stats.requests_by_user[USER_ID] == 31

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amino_async import AminoError, Channel, DecodeError, Document, Genre, Product, Stream, Tokens, UserProfile
-from amino_async._http import error_from_response
+from amino_async._request import Answer, error_from_answer
 from amino_async._jsonapi import decode_errors, decode_models, decode_resource, load_json
 from amino_async._tokens import tokens_from_token_answer, tokens_from_user_stat
 from amino_async.models import ErrorObject
@@ -275,12 +275,12 @@ ERROR_BODIES = (
 def test_error_answers_of_any_body_become_sdk_errors(status: int, body: bytes, retry_after: str | None) -> None:
     headers = {"retry-after": retry_after} if retry_after is not None and retry_after.isprintable() else {}
     try:
-        response = httpx.Response(status, content=body, headers=headers)
+        response = httpx.Response(status, content=body, headers=headers, request=httpx.Request("GET", "http://a/b"))
     except (ValueError, UnicodeEncodeError):
         return  # a header httpx itself refuses to build
     tracemalloc.start()
     try:
-        error = error_from_response(response)
+        error = error_from_answer(Answer(response, body))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -1,8 +1,8 @@
 """The API's resources, each a thin layer of paths and parameters over the client's request path."""
 
-from ._bulk import ChannelStreams
+from ._bulk import ChannelStreams, Fanout
 from .channels import Channels
 from .profiles import Profiles
 from .streams import Streams
 
-__all__ = ["ChannelStreams", "Channels", "Profiles", "Streams"]
+__all__ = ["ChannelStreams", "Channels", "Fanout", "Profiles", "Streams"]

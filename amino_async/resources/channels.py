@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import Any, Literal
-from urllib.parse import quote
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from typing import Any, Final, Literal
 
 import attrs
-import httpx
 
-from .._constants import DEFAULT_BULK_CONCURRENCY, PAGE_SIZE
+from .._constants import DEFAULT_BULK_CONCURRENCY
 from .._errors import AminoError
 from .._jsonapi import Resource, decode_models, decode_resource, relationship_refs
 from .._pagination import Page
+from .._resource import APIResource, uses
+from .._urls import Route
 from ..models import Channel, Genre, Product, Stream
-from ._base import Resource as _Resource
-from ._bulk import ChannelStreams, bulk_map
+from ._bulk import ChannelStreams, Fanout, bulk_map
 
-__all__ = ["ChannelStreams", "Channels"]
+__all__ = ["ChannelStreams", "Channels", "DeviceClass", "DrmSystem", "StreamType"]
 
 StreamType = Literal["hls", "dash", "mp4", "mss"]
 DrmSystem = Literal["fairplay", "widevine", "playready"]
@@ -27,11 +26,16 @@ DeviceClass = Literal["stb", "mobile", "smarttv"]
 _INCLUDED_MODELS: dict[str, type[Genre] | type[Product]] = {"Genre": Genre, "Product": Product}
 
 
-class Channels(_Resource):
+LIST: Final = Route("GET", "metadata", "/channels")
+STREAMS: Final = Route("GET", "media", "/channels/{channel_id}/relationships/streams")
+
+
+class Channels(APIResource):
     """The channel catalogue (``/api/metadata/v1/channels``) and live streams (``/api/v1/channels/...``)."""
 
     __slots__ = ()
 
+    @uses(LIST)
     async def list(
         self,
         *,
@@ -44,12 +48,13 @@ class Channels(_Resource):
         """One page (100 channels) of the catalogue, with genres and products resolved.
 
         ``sort`` (e.g. ``"-logical_channel_number"``), ``filter`` and ``language`` (ISO 639-2, e.g. ``"fin"``)
-        are passed as the API defines them.
+        are passed as the API defines them. ``max_retries`` is a shortcut for
+        ``client.with_options(max_retries=...)``.
         """
-        params = {"page_number": page_number, "sort": sort, "filter": filter, "language": language}
-        url = self._client._url("metadata", "/channels")
-        return await self._page(url, params, page_number, max_retries, linked=False)
+        query = {"page_number": page_number, "sort": sort, "filter": filter, "language": language}
+        return await self._api.retrying(max_retries).page(LIST, None, query, Channel, decode=_channel_page)
 
+    @uses(LIST)
     async def iterate(
         self,
         *,
@@ -67,6 +72,7 @@ class Channels(_Resource):
                 yield channel
             page = await page.next_page()
 
+    @uses(STREAMS)
     async def streams(
         self,
         channel_id: str,
@@ -79,21 +85,17 @@ class Channels(_Resource):
         max_retries: int | None = None,
     ) -> builtins.list[Stream]:
         """The live streams of a channel, every stream the API sends (ids are not unique: none is dropped)."""
-        params = {
+        query = {
             "streamType": stream_type,
             "drmSystem": drm_system,
             "device_class": device_class,
             "restart_at_beginning": restart_at_beginning,
             "network": network,
         }
-        return await self._client._get_models(
-            "media",
-            f"/channels/{_segment(channel_id)}/relationships/streams",
-            Stream,
-            params=params,
-            max_retries=max_retries,
-        )
+        api = self._api.retrying(max_retries)
+        return await api.call(STREAMS, {"channel_id": channel_id}, query=query, answer=builtins.list[Stream])
 
+    @uses(STREAMS)
     def streams_many(
         self,
         channel_ids: Iterable[str] | AsyncIterable[str],
@@ -105,13 +107,20 @@ class Channels(_Resource):
         restart_at_beginning: bool | None = None,
         network: str | None = None,
         max_retries: int | None = None,
-    ) -> AsyncGenerator[ChannelStreams, None]:
-        """Fetch many channels' streams, ``concurrency`` at a time, yielding each result as it completes.
+    ) -> Fanout[ChannelStreams]:
+        """Fetch many channels' streams, ``concurrency`` at a time, each result as it completes.
 
         Every channel id comes back exactly once, as a :class:`ChannelStreams` holding its streams or the
         :class:`~amino_async.AminoError` its fetch ended with. Ids are read lazily and at most ``concurrency``
-        requests are in flight, so memory does not grow with the number of ids. To stop early, close the
-        iterator (``async with contextlib.aclosing(...)``) so its workers are cancelled at once.
+        requests are in flight, so memory does not grow with the number of ids. Best used as a block, which
+        cancels its workers the moment it is left::
+
+            async with client.channels.streams_many(ids) as results:
+                async for result in results:
+                    ...
+
+        Iterating it directly (``async for result in client.channels.streams_many(ids)``) works too; to stop
+        early that way, close it (``contextlib.aclosing``).
         """
         options: dict[str, Any] = {
             "stream_type": stream_type,
@@ -130,44 +139,16 @@ class Channels(_Resource):
 
         return bulk_map(fetch, channel_ids, concurrency=concurrency)
 
-    async def _page(
-        self,
-        url: httpx.URL,
-        params: Mapping[str, Any] | None,
-        number: int,
-        max_retries: int | None,
-        *,
-        linked: bool,
-    ) -> Page[Channel]:
-        """Fetch one page; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
-        client = self._client
-        document = await client._get_json(url, params=params, max_retries=max_retries)
-        channels = decode_models(document, Channel)
-        included = _decode_included(document.get("included"))
-        if included or any(type(r) is dict and r.get("relationships") for r in _data(document)):
-            channels = [
-                _resolve(channel, resource, included)
-                for channel, resource in zip(channels, _data(document), strict=False)
-            ]
-        links = document.get("links") if type(document.get("links")) is dict else {}
-        next_link = _href(links.get("next"))
 
-        async def fetch_next() -> Page[Channel]:
-            if next_link is not None:
-                next_url = client._shared.base_url.join(next_link)
-                return await self._page(next_url, None, number + 1, max_retries, linked=True)
-            next_params = {**(params or {}), "page_number": number + 1}
-            return await self._page(url, next_params, number + 1, max_retries, linked=False)
-
-        # A deployment that links its pages says where they end; one that does not ends on a short page.
-        more = next_link is not None or (not linked and len(channels) >= PAGE_SIZE)
-        return Page(
-            items=tuple(channels),
-            number=number,
-            links=links,
-            included=included,
-            fetch_next=fetch_next if more else None,
-        )
+def _channel_page(document: Any) -> tuple[builtins.list[Channel], dict[tuple[str, str], Any]]:
+    """A channels page's channels, with the genres and products it includes resolved."""
+    channels = decode_models(document, Channel)
+    included = _decode_included(document.get("included"))
+    if included or any(type(r) is dict and r.get("relationships") for r in _data(document)):
+        channels = [
+            _resolve(channel, resource, included) for channel, resource in zip(channels, _data(document), strict=False)
+        ]
+    return channels, included
 
 
 def _data(document: Mapping[str, Any]) -> builtins.list[Any]:
@@ -198,17 +179,3 @@ def _resolve(channel: Channel, resource: Any, included: Mapping[tuple[str, str],
     if refs is channel.relationships and not genres and not products:
         return channel
     return attrs.evolve(channel, relationships=refs, genres=genres, products=products)
-
-
-def _href(link: Any) -> str | None:
-    """A JSON:API link is a URL string or an object with ``href``."""
-    if type(link) is str and link:
-        return link
-    if type(link) is dict and type(link.get("href")) is str and link["href"]:
-        return str(link["href"])
-    return None
-
-
-def _segment(value: str) -> str:
-    """An id as one path segment: ids are opaque and may hold '/', '?', '#' or JSON punctuation."""
-    return quote(str(value), safe="")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
+from .._resource import APIResource, uses
+from .._urls import Route
 from ..models import Stream
-from ._base import Resource
-from .channels import DeviceClass, DrmSystem, StreamType, _segment
+from .channels import DeviceClass, DrmSystem, StreamType
 
 __all__ = ["Streams"]
 
+CATCHUP: Final = Route("GET", "media", "/catchup/{broadcast_slot_id}/relationships/streams")
+RECORDING: Final = Route("GET", "media", "/recordings/{recording_id}/relationships/streams")
 
-class Streams(Resource):
+
+class Streams(APIResource):
     """Playable streams of broadcast slots (catch-up) and recordings (``/api/v1/.../relationships/streams``).
 
     Each endpoint takes the query parameters its OpenAPI file documents, spelled as the API spells them.
@@ -19,6 +23,7 @@ class Streams(Resource):
 
     __slots__ = ()
 
+    @uses(CATCHUP)
     async def catchup(
         self,
         broadcast_slot_id: str,
@@ -31,21 +36,17 @@ class Streams(Resource):
         max_retries: int | None = None,
     ) -> list[Stream]:
         """The streams of a past broadcast slot."""
-        params = {
+        query = {
             "stream_type": stream_type,  # snake case on this endpoint, unlike the others
             "device_class": device_class,
             "suggested_start_time": suggested_start_time,
             "autoplay": autoplay,
             "network": network,
         }
-        return await self._client._get_models(
-            "media",
-            f"/catchup/{_segment(broadcast_slot_id)}/relationships/streams",
-            Stream,
-            params=params,
-            max_retries=max_retries,
-        )
+        api = self._api.retrying(max_retries)
+        return await api.call(CATCHUP, {"broadcast_slot_id": broadcast_slot_id}, query=query, answer=list[Stream])
 
+    @uses(RECORDING)
     async def recording(
         self,
         recording_id: str,
@@ -58,17 +59,12 @@ class Streams(Resource):
         max_retries: int | None = None,
     ) -> list[Stream]:
         """The streams of a recording."""
-        params = {
+        query = {
             "streamType": stream_type,
             "drmSystem": drm_system,
             "device_class": device_class,
             "suggested_start_time": suggested_start_time,
             "autoplay": autoplay,
         }
-        return await self._client._get_models(
-            "media",
-            f"/recordings/{_segment(recording_id)}/relationships/streams",
-            Stream,
-            params=params,
-            max_retries=max_retries,
-        )
+        api = self._api.retrying(max_retries)
+        return await api.call(RECORDING, {"recording_id": recording_id}, query=query, answer=list[Stream])

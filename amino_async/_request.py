@@ -1,0 +1,608 @@
+"""The one send path: every call of the SDK, data calls and token calls alike, is sent, bounded and retried here.
+
+What it guarantees, whatever the HTTP client it is given was configured to do:
+
+- no redirect is ever followed (a 3xx is an :class:`~amino_async.ApiError` naming the target without its query);
+- no cookie jar is ever sent (each user's session cookie travels only in that user's own token calls);
+- each attempt ends within its timeout, from connecting to the last byte of the body, and the whole call within
+  its ``deadline``, retries, backoff and the wait for a token renewal included;
+- no body is read past ``max_response_size`` bytes after decompression, and decompression itself is bounded;
+- a closed client sends nothing more, and calls in flight when it closes end in
+  :class:`~amino_async.ClientClosedError`;
+- every failure is a subclass of :class:`~amino_async.AminoError`, raised with no exception chain and with no
+  header value, body or secret the SDK sent in its message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import random
+import re
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any, Final
+
+import anyio
+import httpx
+from attrs import define, evolve, frozen
+
+from ._constants import DEFAULT_MAX_RESPONSE_SIZE, LOGGER_NAME
+from ._errors import (
+    AminoError,
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
+    DecodeError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseTooLargeError,
+    ServerError,
+    TimeoutError,
+    TransportError,
+    UnavailableForLegalReasonsError,
+)
+from ._jsonapi import decode_errors, load_json
+from .models import ErrorObject
+
+__all__ = [
+    "TOKEN_CALL_RETRY",
+    "Answer",
+    "RetryPolicy",
+    "Sender",
+    "parse_retry_after",
+]
+
+logger = logging.getLogger(LOGGER_NAME)
+
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_STATUS_ERRORS: Final[Mapping[int, type[ApiError]]] = {
+    400: BadRequestError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+    451: UnavailableForLegalReasonsError,
+}
+_MAX_DETAIL: Final = 300
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]+")
+#: What a decompressor may produce in one step: bounds the memory a compression bomb can take per chunk.
+_INFLATE_STEP: Final = 256 * 1024
+_REDACTED: Final = "[redacted]"
+_ACCEPT_ENCODING: Final = "gzip, deflate"
+
+
+@frozen
+class RetryPolicy:
+    """How often and how long to wait before trying a failed call again.
+
+    Waits grow exponentially from ``initial_delay`` up to ``max_delay`` with full jitter (so that many clients
+    failing together do not retry together). A ``Retry-After`` from the server is honoured as sent, unless it
+    asks for more than ``max_retry_after`` seconds, in which case the error is raised at once.
+
+    Which failures are retried: one that cannot have reached the server (the connection was never made, no
+    connection came free in time), for any call; for idempotent calls, answers with one of ``statuses``, and,
+    when ``resend`` is set, failures after the request may have been sent (a reset, a read timeout).
+    """
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    resend: bool = True
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float | None:
+        """Seconds to wait before retry number ``attempt`` (0-based), or None to give up now."""
+        if attempt >= self.max_retries:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_retry_after else None
+        ceiling = min(self.max_delay, self.initial_delay * 2.0**attempt)
+        return random.uniform(ceiling / 2, ceiling)
+
+
+#: Token calls: a refresh token presented in a call whose answer was lost may have been rotated already, and
+#: presenting it again looks like reuse to the server. So only what cannot have been sent is tried again, and
+#: answers that say the call was not processed (throttled, or the service unavailable).
+TOKEN_CALL_RETRY: Final = RetryPolicy(statuses=frozenset({429, 503}), resend=False)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """``Retry-After`` in seconds: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        seconds = moment - (time.time() if now is None else now)
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN or infinite
+        return None
+    return max(0.0, seconds)
+
+
+@define(slots=True)
+class Answer:
+    """A completed HTTP answer: the library's response (its body already consumed) and the body, decoded.
+
+    :meth:`http_response` gives a readable copy of the library's response, built only when asked for.
+    """
+
+    response: httpx.Response
+    content: bytes
+    _copy: httpx.Response | None = None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status."""
+        return self.response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The answer's headers, as sent."""
+        return self.response.headers
+
+    def json(self) -> Any:
+        """The body as JSON (:class:`~amino_async.DecodeError` when it is not)."""
+        return load_json(self.content)
+
+    def http_response(self) -> httpx.Response:
+        """The answer as a read response of the HTTP library in use: ``.content``, ``.json()``, headers.
+
+        Its body is the decoded one, so the ``Content-Encoding`` and ``Content-Length`` of the wire are left out.
+        """
+        if self._copy is None:
+            response = self.response
+            headers = [
+                (name, value)
+                for name, value in response.headers.multi_items()
+                if name not in ("content-encoding", "content-length")
+            ]
+            copy = type(response)(
+                response.status_code,
+                headers=headers,
+                content=self.content,
+                request=response.request,
+                extensions=response.extensions,
+            )
+            copy.history = list(response.history)
+            self._copy = copy
+        return self._copy
+
+
+@frozen
+class CallOptions:
+    """What one call (or a view made with ``with_options``) sets for itself; None leaves the client's own."""
+
+    timeout: float | httpx.Timeout | None = None
+    max_retries: int | None = None
+    deadline: float | None = None
+    headers: Mapping[str, str] = {}
+
+    def merge(self, other: CallOptions) -> CallOptions:
+        """These options with ``other``'s given ones on top."""
+        return CallOptions(
+            timeout=other.timeout if other.timeout is not None else self.timeout,
+            max_retries=other.max_retries if other.max_retries is not None else self.max_retries,
+            deadline=other.deadline if other.deadline is not None else self.deadline,
+            headers={**self.headers, **other.headers},
+        )
+
+
+def attempt_bound(timeout: float | httpx.Timeout | None) -> float | None:
+    """The longest one attempt may take: the timeout, or the largest phase of an ``httpx.Timeout``.
+
+    httpx applies its timeouts per network read, so an answer trickling a byte at a time never times out there.
+    """
+    if timeout is None or isinstance(timeout, (int, float)):
+        return timeout
+    phases = [p for p in (timeout.connect, timeout.read, timeout.write, timeout.pool) if p is not None]
+    return max(phases) if phases else None
+
+
+class Sender:
+    """The one send path over one HTTP client (see the module's docstring for what it guarantees).
+
+    ``http`` is used as given: its transport, pool, proxies and default headers; never its redirects or its
+    cookies. ``owns_http`` says whether closing the sender closes it.
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        owns_http: bool,
+        retry: RetryPolicy,
+        timeout: float | httpx.Timeout | None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+    ) -> None:
+        if max_response_size < 1:
+            raise ConfigurationError("max_response_size must be at least 1")
+        self.http = http
+        self.owns_http = owns_http
+        self.retry = retry
+        self.max_response_size = max_response_size
+        self.options = CallOptions(timeout=timeout, deadline=deadline, headers=dict(headers or {}))
+        #: How many retries calls through this sender have made (for reports and tests).
+        self.retries = 0
+        self.closed = False
+        #: The HTTP library ``http`` belongs to (httpx or httpx2): its request, error and auth classes are used.
+        self.library = httpx
+        self._timeouts: dict[object, dict[str, float | None]] = {}
+
+    async def aclose(self) -> None:
+        """Send nothing more; close the HTTP client if the sender made it."""
+        self.closed = True
+        if self.owns_http:
+            await self.http.aclose()
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        auth: httpx.Auth | None,
+        json_body: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        options: CallOptions | None = None,
+        retry: RetryPolicy | None = None,
+        idempotent: bool | None = None,
+        secrets: Iterable[str] = (),
+    ) -> Answer:
+        """Send one call, retrying as ``retry`` (default: the sender's) says, and return its 2xx answer.
+
+        Raises the SDK error for anything else. ``idempotent`` (default: by the method) says whether the call may
+        be repeated after an answer that it was not processed. ``secrets`` (what the call carries besides the
+        bearer) are redacted from whatever the server echoes back into an error's detail.
+        """
+        options = self.options if options is None else self.options.merge(options)
+        policy = retry if retry is not None else self.retry
+        if options.max_retries is not None:
+            policy = evolve(policy, max_retries=options.max_retries)
+        body = content if json_body is None else _dump_json(json_body)
+        request_headers = {"Accept-Encoding": _ACCEPT_ENCODING, **(headers or {}), **options.headers}
+        if json_body is not None:
+            request_headers["Content-Type"] = "application/json"
+
+        def build() -> httpx.Request:
+            return self._build(method, url, request_headers, body, options.timeout)
+
+        attempts = self._attempts(build, auth, policy, options, tuple(secrets), idempotent)
+        if options.deadline is None:
+            return _raise_or_return(await attempts)
+        outcome: Answer | AminoError | None = None
+        with anyio.move_on_after(options.deadline):
+            outcome = await attempts
+        if outcome is None:
+            outcome = TimeoutError(
+                f"{method} {_path_of(url)} timed out: not done within its deadline of {options.deadline:g} seconds"
+            )
+        return _raise_or_return(outcome)
+
+    def _build(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        timeout: float | httpx.Timeout | None,
+    ) -> httpx.Request:
+        http = self.http
+        # Built here rather than by ``http.build_request``, which would add the client's cookie jar.
+        merged = http.headers.copy()
+        merged.update(headers)
+        try:
+            return self.library.Request(
+                method, url, headers=merged, content=body, extensions={"timeout": self._timeout_of(timeout)}
+            )
+        except (httpx.InvalidURL, ValueError, TypeError):
+            # The URL builder checked every part the SDK put in; what is left is a header of the caller's own.
+            raise ConfigurationError("the request cannot be built: a header name or value is not valid") from None
+
+    def _timeout_of(self, timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
+        """The per-phase timeouts of a request, as the transports read them (built once per distinct value)."""
+        value = timeout if timeout is not None else self.http.timeout
+        key: object = value if isinstance(value, (int, float)) else (value.connect, value.read, value.write, value.pool)
+        cached = self._timeouts.get(key)
+        if cached is None:
+            phases = value if isinstance(value, self.library.Timeout) else self.library.Timeout(value)
+            cached = self._timeouts[key] = phases.as_dict()
+        return cached
+
+    async def _attempts(
+        self,
+        build: Callable[[], httpx.Request],
+        auth: httpx.Auth | None,
+        policy: RetryPolicy,
+        options: CallOptions,
+        secrets: tuple[str, ...],
+        idempotent: bool | None,
+    ) -> Answer | AminoError:
+        bound = attempt_bound(options.timeout if options.timeout is not None else self.http.timeout)
+        attempt = 0
+        while True:
+            if self.closed:
+                return ClientClosedError("the client is closed")
+            request = build()
+            repeatable = request.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+            outcome, sent = await self._attempt(request, auth, bound)
+            if isinstance(outcome, Answer):
+                if outcome.response.is_success:
+                    return outcome
+                error: AminoError = error_from_answer(outcome, secrets=_sent_secrets(outcome, secrets))
+                delay = (
+                    policy.delay(attempt, getattr(error, "retry_after", None))
+                    if repeatable and outcome.status in policy.statuses
+                    else None
+                )
+            else:
+                error = outcome
+                if self.closed:
+                    return ClientClosedError("the client was closed while the call was under way")
+                resend = repeatable and policy.resend
+                delay = policy.delay(attempt) if isinstance(error, TransportError) and (not sent or resend) else None
+            if delay is None:
+                return error
+            logger.debug("retrying %s %s after %s", request.method, request.url.path, _what(error))
+            attempt += 1
+            self.retries += 1
+            await anyio.sleep(delay)
+
+    async def _attempt(
+        self, request: httpx.Request, auth: httpx.Auth | None, bound: float | None
+    ) -> tuple[Answer | AminoError, bool]:
+        """One attempt: its answer or its failure, and whether the request may have reached the server."""
+        lib = self.library
+        response: httpx.Response | None = None
+        failure: BaseException | None = None
+        answer: Answer | None = None
+        with anyio.move_on_after(bound) as scope:
+            try:
+                response = await self.http.send(request, auth=auth, follow_redirects=False, stream=True)
+                if not self.owns_http and "set-cookie" in response.headers:
+                    self._forget_cookies(response)
+                answer = Answer(response, await _read_body(response, self.max_response_size))
+            except AminoError as exc:  # from the auth flow (a failed renewal), or the body's own limits
+                failure = exc
+            except Exception as exc:
+                failure = exc
+            finally:
+                if response is not None:
+                    with anyio.CancelScope(shield=True):
+                        await _close_quietly(response)
+        what = f"{request.method} {request.url.path}"
+        if scope.cancelled_caught:
+            # Whether the request got out before the bound is unknown: counted as sent.
+            return TimeoutError(f"{what} timed out: no complete answer within {bound:g} seconds"), True
+        if failure is None and answer is not None:
+            return answer, True
+        if isinstance(failure, AminoError):
+            return failure, True
+        if isinstance(failure, lib.TimeoutException):
+            unsent = isinstance(failure, (lib.ConnectTimeout, lib.PoolTimeout))
+            return TimeoutError(f"{what} timed out ({type(failure).__name__})"), not unsent
+        if isinstance(failure, lib.TransportError):
+            unsent = isinstance(failure, lib.ConnectError)
+            # The library's message is left out: it can quote a header it refused, bearer token included.
+            return TransportError(f"{what} failed: {type(failure).__name__}"), not unsent
+        if self.closed:
+            return ClientClosedError("the client was closed while the call was under way"), True
+        return TransportError(f"{what} failed: {type(failure).__name__}"), True
+
+    def _forget_cookies(self, response: httpx.Response) -> None:
+        """Take the cookies an answer set back out of a caller's own client, where httpx put them.
+
+        The SDK never sends that jar, but the caller's other requests would: one user's session cookie would
+        ride along with them.
+        """
+        fresh = self.library.Cookies()
+        fresh.extract_cookies(response)
+        jar = self.http.cookies.jar
+        for cookie in fresh.jar:
+            with contextlib.suppress(KeyError):  # the caller's own code took it out meanwhile
+                jar.clear(cookie.domain, cookie.path, cookie.name)
+
+
+def _raise_or_return(outcome: Answer | AminoError) -> Answer:
+    if isinstance(outcome, Answer):
+        return outcome
+    # Raised outside any except block, with whatever chain it had cut: a library's exception can hold a header
+    # it refused (the bearer) or a document (tokens).
+    outcome.__cause__ = None
+    outcome.__context__ = None
+    outcome.__suppress_context__ = True
+    raise outcome
+
+
+async def _close_quietly(response: httpx.Response) -> None:
+    try:
+        await response.aclose()
+    except Exception:
+        return
+
+
+def _dump_json(value: Any) -> bytes:
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"the request body cannot be sent as JSON ({type(exc).__name__})") from None
+
+
+def _path_of(url: str) -> str:
+    try:
+        return str(httpx.URL(url).path)
+    except httpx.InvalidURL:
+        return "(invalid URL)"
+
+
+def _what(error: AminoError) -> str:
+    status = getattr(error, "status", None)
+    return f"HTTP {status}" if status else type(error).__name__
+
+
+# --- the body ------------------------------------------------------------------------------------------------
+
+
+async def _read_body(response: httpx.Response, limit: int) -> bytes:
+    """The answer's body, decompressed with a bound on every step, or an error past ``limit`` bytes.
+
+    The decoding is the SDK's own rather than the library's because the library inflates each network chunk
+    whole: 64 KiB of gzip can become 64 MiB in one step, before any limit could be checked. The body of an
+    error answer that cannot be decoded is read as empty: its status still says what happened.
+    """
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("identity", ""):
+        inflate = None
+    elif encoding in ("gzip", "x-gzip"):
+        inflate = _Inflater(16 + zlib.MAX_WBITS).feed
+    elif encoding == "deflate":
+        inflate = _Inflater(zlib.MAX_WBITS, raw_fallback=True).feed
+    elif response.is_success:
+        raise DecodeError("the answer uses a content encoding the SDK did not ask for")
+    else:
+        return b""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        # Closed at once when reading stops early: left to the garbage collector, trio would warn about it.
+        async with contextlib.aclosing(response.aiter_raw()) as raws:
+            async for raw in raws:
+                for piece in inflate(raw, limit - size + 1) if inflate is not None else (raw,):
+                    size += len(piece)
+                    if size > limit:
+                        raise ResponseTooLargeError(
+                            f"the answer to {response.request.method} {response.request.url.path} is larger "
+                            f"than max_response_size ({limit} bytes); reading stopped there"
+                        )
+                    chunks.append(piece)
+    except zlib.error:
+        if response.is_success:
+            raise DecodeError(f"the answer's {encoding} body is corrupt") from None
+        return b""
+    return b"".join(chunks)
+
+
+class _Inflater:
+    """zlib decompression that never produces more than ``_INFLATE_STEP`` bytes, or than asked, at once."""
+
+    __slots__ = ("_decompress", "_raw_fallback", "_started")
+
+    def __init__(self, wbits: int, *, raw_fallback: bool = False) -> None:
+        self._decompress = zlib.decompressobj(wbits)
+        # "deflate" answers are zlib streams by the standard and raw deflate by common practice.
+        self._raw_fallback = raw_fallback
+        self._started = False
+
+    def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
+        if not self._started and self._raw_fallback:
+            self._started = True
+            try:
+                probe = zlib.decompressobj(zlib.MAX_WBITS)
+                probe.decompress(data[:64], 1)
+            except zlib.error:
+                self._decompress = zlib.decompressobj(-zlib.MAX_WBITS)
+        produced = 0
+        pending = data
+        while pending and produced < budget:
+            piece = self._decompress.decompress(pending, min(_INFLATE_STEP, budget - produced))
+            produced += len(piece)
+            pending = self._decompress.unconsumed_tail
+            if piece:
+                yield piece
+            elif not pending:
+                break
+
+
+# --- errors --------------------------------------------------------------------------------------------------
+
+
+def _sent_secrets(answer: Answer, given: tuple[str, ...]) -> tuple[str, ...]:
+    """What the request carried that the server must not be able to echo into an error: the bearer, and more."""
+    authorization = answer.response.request.headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        return (*given, token.strip())
+    return given
+
+
+def _redact(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if len(secret) >= 4 and secret in text:
+            text = text.replace(secret, _REDACTED)
+    return _CONTROL.sub(" ", text)
+
+
+def error_from_answer(answer: Answer, *, secrets: tuple[str, ...] = ()) -> AminoError:
+    """The SDK error for a non-2xx answer, whatever its body (JSON:API errors, HTML, nothing).
+
+    The message holds the status and the server's first detail, truncated, with control characters and any of
+    ``secrets`` taken out; for a redirect, where it pointed, without the query.
+    """
+    status = answer.status
+    errors: tuple[ErrorObject, ...] = ()
+    if answer.content:
+        try:
+            errors = decode_errors(load_json(answer.content))
+        except AminoError:
+            errors = ()  # a proxy's HTML page or a truncated body: the status still says what happened
+    if secrets and errors:
+        errors = tuple(
+            ErrorObject(**{name: _redact(value, secrets) if value else value for name, value in _fields(e).items()})
+            for e in errors
+        )
+    detail = next((e.detail or e.title for e in errors if e.detail or e.title), None)
+    reason = answer.response.reason_phrase or "error"
+    message = f"HTTP {status} {reason}"
+    if 300 <= status < 400:
+        message += f": redirected to {_redirect_target(answer)} (redirects are not followed)"
+    elif detail:
+        message += f": {_redact(detail, secrets)[:_MAX_DETAIL]}"
+    request_id = next((e.id for e in errors if e.id), None) or answer.headers.get("x-request-id")
+    error_class: type[AuthenticationError] | type[ApiError]
+    if status == 401:
+        error_class = AuthenticationError
+    else:
+        error_class = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else ApiError)
+    return error_class(
+        message,
+        status=status,
+        errors=errors,
+        request_id=request_id[:200] if request_id else None,
+        retry_after=parse_retry_after(answer.headers.get("retry-after")),
+        response=answer.http_response(),
+    )
+
+
+def _fields(error: ErrorObject) -> dict[str, str | None]:
+    return {
+        "id": error.id,
+        "status": error.status,
+        "code": error.code,
+        "title": error.title,
+        "detail": error.detail,
+        "href": error.href,
+    }
+
+
+def _redirect_target(answer: Answer) -> str:
+    location = answer.headers.get("location")
+    if not location:
+        return "nowhere (no Location header)"
+    try:
+        target = answer.response.request.url.join(location).copy_with(query=None, fragment=None)
+    except (httpx.InvalidURL, ValueError):
+        return "an invalid URL"
+    return _CONTROL.sub("", str(target))[:_MAX_DETAIL]

@@ -1,0 +1,246 @@
+"""The narrow base every resource stands on: a route, its parameters, its body, and what the answer decodes to.
+
+A resource method does nothing else::
+
+    @uses(STREAMS)
+    async def streams(self, channel_id: str, *, stream_type: StreamType | None = None) -> list[Stream]:
+        return await self._call(STREAMS, {"channel_id": channel_id}, query={"streamType": stream_type},
+                                answer=list[Stream])
+
+and :class:`Api`, which a client hands to its resources, does the rest on the one send path: builds and checks
+the URL (:mod:`amino_async._urls`), sends with the view's auth and options (:mod:`amino_async._request`), and
+decodes with the one JSON:API reader (:mod:`amino_async._jsonapi`). ``@uses`` records which routes a method
+calls, so that every method can be listed with its HTTP method and path (``api.md`` is generated from it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
+
+from attrs import evolve, frozen
+
+from ._constants import PAGE_SIZE
+from ._errors import ConfigurationError, DecodeError
+from ._jsonapi import Document, decode_models, load_json
+from ._pagination import Page
+from ._request import Answer, CallOptions, Sender
+from ._urls import QueryValue, Route, Urls
+
+if TYPE_CHECKING:
+    from ._auth import AminoAuth
+
+__all__ = ["APIResource", "Api", "routes_of", "uses"]
+
+T = TypeVar("T")
+M = TypeVar("M")
+F = TypeVar("F", bound=Callable[..., Any])
+
+PathParams = Mapping[str, str | int]
+Query = Mapping[str, QueryValue]
+
+_ROUTES_ATTRIBUTE: Final = "__amino_routes__"
+
+
+def uses(*routes: Route) -> Callable[[F], F]:
+    """Declare the routes a resource method calls (for the listing of every method with its route)."""
+
+    def declare(method: F) -> F:
+        setattr(method, _ROUTES_ATTRIBUTE, routes)
+        return method
+
+    return declare
+
+
+def routes_of(method: Callable[..., Any]) -> tuple[Route, ...]:
+    """The routes ``method`` declared with :func:`uses` (empty when it declared none)."""
+    found: tuple[Route, ...] = getattr(method, _ROUTES_ATTRIBUTE, ())
+    return found
+
+
+@frozen
+class Api:
+    """What a resource may use of its client: the one send path, with the view's auth, options and strictness.
+
+    Each view of a client (``with_auth``, ``as_profile``, ``with_options``) has its own, over the shared sender.
+    """
+
+    sender: Sender
+    urls: Urls
+    auth: AminoAuth
+    options: CallOptions | None = None
+    strict: bool = False
+
+    def retrying(self, max_retries: int | None) -> Api:
+        """This Api with ``max_retries`` for its calls (itself when None)."""
+        if max_retries is None:
+            return self
+        return evolve(self, options=(self.options or CallOptions()).merge(CallOptions(max_retries=max_retries)))
+
+    @overload
+    async def call(
+        self,
+        route: Route,
+        path: PathParams | None = None,
+        *,
+        query: Query | None = None,
+        json: Any = None,
+        answer: type[T],
+    ) -> T: ...
+
+    @overload
+    async def call(
+        self,
+        route: Route,
+        path: PathParams | None = None,
+        *,
+        query: Query | None = None,
+        json: Any = None,
+        answer: None = None,
+    ) -> None: ...
+
+    async def call(
+        self,
+        route: Route,
+        path: PathParams | None = None,
+        *,
+        query: Query | None = None,
+        json: Any = None,
+        answer: Any = None,
+    ) -> Any:
+        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``)."""
+        url = self.urls.build(route, path, query)
+        return self.decode(await self.send(route.method, url, json=json), answer)
+
+    async def send(self, method: str, url: str, *, json: Any = None) -> Answer:
+        """Send one call to an URL built by :attr:`urls`."""
+        return await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
+
+    def decode(self, answer: Answer, kind: Any) -> Any:
+        """The answer's body as ``kind``: None for no body, a ``Document``, a model, or a list of models."""
+        if kind is None:
+            return None
+        if not answer.content:
+            if kind is Document:
+                return None
+            return [] if _is_list(kind) else None
+        document = load_json(answer.content)
+        if kind is Document:
+            return Document.parse(document)
+        if _is_list(kind):
+            return decode_models(document, get_args(kind)[0])
+        models = decode_models(document, kind)
+        if len(models) != 1:
+            raise DecodeError(f"expected one resource, found {len(models)}", path="data")
+        return models[0]
+
+    async def page(
+        self,
+        route: Route,
+        path: PathParams | None,
+        query: Query,
+        item: type[M],
+        *,
+        number_param: str = "page_number",
+        size: int = PAGE_SIZE,
+        decode: Decoder[M] | None = None,
+    ) -> Page[M]:
+        """One page of a listing that pages by ``number_param``; :meth:`Page.next_page` fetches the next."""
+        number = query.get(number_param)
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ConfigurationError(f"{number_param} must be a positive integer")
+        pager = _Pager(self, route, path, item, number_param, size, decode)
+        return await pager.fetch(self.urls.build(route, path, query), query, number, linked=False)
+
+
+#: Turns a page's JSON document into its items and its included resources by (type, id).
+Decoder = Callable[[Any], "tuple[list[M], Mapping[tuple[str, str], Any]]"]
+
+
+@frozen
+class _Pager(Generic[M]):
+    """Everything about one listing but the page: what :meth:`Page.next_page` needs to fetch the following one."""
+
+    api: Api
+    route: Route
+    path: PathParams | None
+    item: type[M]
+    number_param: str
+    size: int
+    decode: Decoder[M] | None
+
+    async def fetch(self, url: str, query: Query, number: int, *, linked: bool) -> Page[M]:
+        """The page at ``url``; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
+        answer = await self.api.send(self.route.method, url)
+        document = load_json(answer.content) if answer.content else {}
+        if self.decode is not None:
+            items, included = self.decode(document)
+        else:
+            items, included = decode_models(document, self.item), {}
+        sent = document.get("links") if type(document) is dict else None
+        links: Mapping[str, Any] = sent if type(sent) is dict else {}
+        link = _href(links.get("next"))
+        # Checked now, not when asked for: a link off the deployment's origin is an error in this very answer.
+        next_url = self.api.urls.follow(link, where="links.next") if link is not None else None
+
+        async def fetch_next() -> Page[M]:
+            if next_url is not None:
+                return await self.fetch(next_url, query, number + 1, linked=True)
+            following = {**query, self.number_param: number + 1}
+            return await self.fetch(
+                self.api.urls.build(self.route, self.path, following), following, number + 1, linked=False
+            )
+
+        # A deployment that links its pages says where they end; one that does not ends on a short page.
+        more = next_url is not None or (not linked and len(items) >= self.size)
+        return Page(
+            items=tuple(items),
+            number=number,
+            links=links,
+            included=included,
+            fetch_next=fetch_next if more else None,
+        )
+
+
+def _href(link: Any) -> str | None:
+    """A JSON:API link is a URL string or an object with ``href``."""
+    if type(link) is str and link:
+        return link
+    if type(link) is dict and type(link.get("href")) is str and link["href"]:
+        return str(link["href"])
+    return None
+
+
+def _is_list(kind: Any) -> bool:
+    return get_origin(kind) in (list, tuple)
+
+
+class APIResource:
+    """Base of the resources: each holds the :class:`Api` of the client (or view) it belongs to."""
+
+    __slots__ = ("_api",)
+
+    def __init__(self, api: Api) -> None:
+        self._api = api
+
+    async def _call(
+        self,
+        route: Route,
+        path: PathParams | None = None,
+        *,
+        query: Query | None = None,
+        json: Any = None,
+        answer: Any = None,
+    ) -> Any:
+        """Send ``route`` with its path parameters, query and JSON body; the answer decoded as ``answer``."""
+        return await self._api.call(route, path, query=query, json=json, answer=answer)
+
+    async def _user_id(self, given: str | None) -> str:
+        """``given``, else the logged-in user's id (what user-scoped paths default to)."""
+        if given is not None:
+            return given
+        tokens = await self._api.auth.ensure_tokens()
+        user = tokens.user_id or getattr(self._api.auth.credentials, "user_id", None)
+        if user is None:
+            raise ConfigurationError("the server did not say which user is logged in; pass user_id")
+        return str(user)
