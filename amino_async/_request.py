@@ -22,9 +22,9 @@ import random
 import re
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import anyio
 import httpx
@@ -478,7 +478,8 @@ async def _read_body(response: httpx.Response, limit: int) -> bytes:
     size = 0
     try:
         # Closed at once when reading stops early: left to the garbage collector, trio would warn about it.
-        async with contextlib.aclosing(response.aiter_raw()) as raws:
+        # (httpx declares an iterator; it is an async generator, which aclosing needs.)
+        async with contextlib.aclosing(cast("AsyncGenerator[bytes, None]", response.aiter_raw())) as raws:
             async for raw in raws:
                 for piece in inflate(raw, limit - size + 1) if inflate is not None else (raw,):
                     size += len(piece)
