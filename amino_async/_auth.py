@@ -8,8 +8,9 @@ How it stays correct under load (the rules of ``DESIGN.md``):
   (:func:`~amino_async._concurrency.spawn_detached`), bounded by its own timeout, so a refresh token the server
   has rotated is always saved; a caller cancelled or timed out while waiting just leaves.
 - A 401 for a token that has since been replaced replays with the newer one; a 401 for one that is still current
-  renews once. A 401 for the token a renewal produced for this very call, still fresh by its stated lifetime, is
-  an error, not a loop. At most ``MAX_REPLAYS`` replays a call.
+  renews and replays (back-to-back expiries). A 401 for the token a renewal produced for this very call, which
+  the server has never taken and which is still fresh by its stated lifetime, is an error, not a loop. At most
+  ``MAX_REPLAYS`` replays a call.
 
 The token calls themselves are :class:`~amino_async._token_calls.TokenCalls`'; how each way in obtains tokens is
 its credentials value's (:mod:`amino_async._credentials`).
@@ -164,6 +165,8 @@ class AminoAuth(httpx.Auth):
         # Refresh tokens this process rotated away since its last save that landed: a store that missed the
         # saves may still hold them, and presenting one again would look like reuse.
         self._spent: set[str] = set()
+        # The newest tokens the server has served a request with (see the replay rule of async_auth_flow).
+        self._accepted: Tokens | None = None
         # Credentials the server refused: asking again with the same ones would only hammer the login.
         self._rejected: AuthenticationError | None = None
         if initial is not None:
@@ -263,8 +266,10 @@ class AminoAuth(httpx.Auth):
         response = yield request
         replays = 0
         while response.status_code == 401 and replays < MAX_REPLAYS:
-            if renewed and self._tokens is tokens and time.monotonic() < self._refresh_at:
-                break  # refused the token just made for this very call, still fresh: renewing again would loop
+            if renewed and tokens is self._tokens and tokens is not self._accepted and not self._due():
+                # The token a renewal just made for this very call, refused before the server ever took it and
+                # still fresh by its lifetime: the server refuses new tokens, and renewing again would loop.
+                break
             # Free the 401's connection before waiting: with every waiter holding one, a full pool would leave
             # no connection for the renewal and the replays.
             await drain(response, _SMALL_ANSWER)
@@ -278,6 +283,12 @@ class AminoAuth(httpx.Auth):
             request.headers["Authorization"] = f"Bearer {tokens.access_token}"
             replays += 1
             response = yield request
+        if response.status_code != 401:
+            # The server took this token: a 401 for it later means it expired, not that it is refused outright.
+            self._accepted = tokens
+
+    def _due(self) -> bool:
+        return time.monotonic() >= self._refresh_at
 
     # --- single flight -----------------------------------------------------------------------------------
 

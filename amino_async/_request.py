@@ -353,7 +353,9 @@ class Sender:
                 if self.closed:
                     return ClientClosedError("the client was closed while the call was under way")
                 resend = repeatable and policy.resend
-                delay = policy.delay(attempt) if isinstance(error, TransportError) and (not sent or resend) else None
+                # An answer too large to read is as large the next time.
+                transient = isinstance(error, TransportError) and not isinstance(error, ResponseTooLargeError)
+                delay = policy.delay(attempt) if transient and (not sent or resend) else None
             if delay is None:
                 return error
             logger.debug("retrying %s %s after %s", request.method, request.url.path, _what(error))
@@ -376,7 +378,8 @@ class Sender:
                     self._forget_cookies(response)
                 answer = Answer(response, await _read_body(response, self.max_response_size))
             except AminoError as exc:  # from the auth flow (a failed renewal), or the body's own limits
-                failure = exc
+                # Without its traceback: the frames it holds keep the body read so far alive through the retries.
+                failure = exc.with_traceback(None)
             except Exception as exc:
                 failure = exc
             finally:

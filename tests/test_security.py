@@ -34,69 +34,9 @@ from amino_async import (
 from amino_async import _errors as errors_module
 from amino_async.testing import FakeAmino, FaultProxy
 
-from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, in_process, secrets_of
+from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, in_process, secrets_of
 
 FAST_RETRY = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
-OTHER = "other.example"
-
-
-class Recorder:
-    """An ASGI app in front of the fake that records every request whole, and plays another host too.
-
-    Requests for ``other.example`` are answered here (a 200, or a redirect) and never reach the fake.
-    """
-
-    def __init__(self, fake: FakeAmino) -> None:
-        self.fake = fake
-        self.requests: list[dict[str, Any]] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.fake(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        self.requests.append(
-            {
-                "host": headers.get("host", ""),
-                "method": scope["method"],
-                "path": scope["path"],
-                "query": scope["query_string"].decode("latin-1"),
-                "headers": headers,
-                "body": body.decode("latin-1"),
-            }
-        )
-        if headers.get("host", "").startswith(OTHER):
-            await _answer(send, 200, b'{"data": []}')
-            return
-        if "/redirect-away" in scope["path"]:
-            await _answer(send, 302, b"", [(b"location", f"http://{OTHER}/landing".encode())])
-            return
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.fake(scope, replay, send)
-
-    def seen_by(self, host: str) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["host"].split(":")[0] == host]
-
-
-async def _answer(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    all_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": all_headers + (headers or [])})
-    await send({"type": "http.response.body", "body": body})
 
 
 @pytest.fixture
