@@ -31,6 +31,8 @@ from amino_async import (
     AminoError,
     ApiError,
     AuthenticationError,
+    ConfigurationError,
+    CookieLogin,
     RateLimitError,
     TimeoutError,
     TransportError,
@@ -48,9 +50,11 @@ def amino_user(
     if not amino_session or not x_amino_user_id:
         raise HTTPException(401, "log in to Amino first (amino_session cookie and X-Amino-User-Id header)")
     client: AminoClient = request.app.state.amino
+    # Both values come from the browser: the SDK refuses what could break a header or move its request (a user
+    # id such as "..", a cookie with ';'), as ConfigurationError, which the handler below answers with 400.
     # Views with the same credentials share one auth: the cookie is exchanged on the user's first request only.
     # Stored tokens are bound to the cookie they came from, so a request with another cookie never gets them.
-    return client.with_auth(user_id=x_amino_user_id, cookies={SESSION_COOKIE: amino_session})
+    return client.with_auth(CookieLogin(x_amino_user_id, {SESSION_COOKIE: amino_session}))
 
 
 #: An endpoint parameter of this type is the calling user's view of the Amino client.
@@ -100,7 +104,9 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
     async def amino_error(request: Request, exc: AminoError) -> JSONResponse:
         """Amino's answer, as this app's: the user's problems keep their status, Amino's own become 502/504."""
         headers: dict[str, str] = {}
-        if isinstance(exc, AuthenticationError):
+        if isinstance(exc, ConfigurationError):
+            status, detail = 400, "the Amino user id or session cookie is not valid"
+        elif isinstance(exc, AuthenticationError):
             status, detail = 401, "Amino did not accept the session; log in again"
         elif isinstance(exc, RateLimitError):
             status, detail = 429, "too many requests to Amino"

@@ -114,6 +114,15 @@ async def test_fastapi_app_maps_amino_errors_to_http_answers(backend: tuple[Fake
     response = await http.get(f"/channels/{fake.channel_id(999)}/streams", headers=headers)
     assert response.status_code == 404
 
+    # A user id that would move the SDK's request elsewhere never leaves the app.
+    calls = sum(fake.stats.calls.values())
+    for hostile in ("..", "."):
+        response = await http.get(
+            f"/channels/{channel}/streams", headers=_as(fake, user_id) | {"X-Amino-User-Id": hostile}
+        )
+        assert response.status_code == 400
+    assert sum(fake.stats.calls.values()) == calls
+
     response = await http.get(f"/channels/{channel}/streams", params={"stream_type": "flash"}, headers=headers)
     assert response.status_code == 422  # FastAPI checked the query before Amino saw it
 
