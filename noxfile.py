@@ -37,6 +37,13 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def api(session: nox.Session) -> None:
+    """Regenerate api.md from the code (every resource method and its route)."""
+    session.install(".")
+    session.run("python", "scripts/api_md.py")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
     session.install(*LINT_DEPS)

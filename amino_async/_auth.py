@@ -23,8 +23,7 @@ import copy
 import logging
 import math
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import anyio
@@ -46,7 +45,7 @@ from ._errors import AminoError, AuthenticationError, ConfigurationError, Transp
 from ._http import drain
 from ._request import RetryPolicy, Sender
 from ._token_calls import TokenCalls
-from ._tokens import MemoryTokenStore, SharedTokenStore, TokenLease, Tokens, TokenStore
+from ._tokens import MemoryTokenStore, TokenLease, Tokens, TokenStore, lease_of
 from ._urls import Urls, origin_of, parse_base_url
 
 if TYPE_CHECKING:
@@ -356,7 +355,7 @@ class AminoAuth(httpx.Auth):
     async def _renew(self, stale: Tokens | None, *, login: bool) -> tuple[Tokens, bool]:
         credentials = self._credentials
         can_log_in = credentials is not None and credentials.can_log_in
-        async with self._lease() as lease:
+        async with lease_of(self._store, await self._key()) as lease:
             stored = lease.tokens
             if stored is not None and stored.refresh_token in self._spent:
                 # The store missed this process's last save: the tokens in memory are the newer ones.
@@ -440,31 +439,6 @@ class AminoAuth(httpx.Auth):
             self._spent.clear()
         self._rejected = None
         return self._set(tokens)
-
-    @asynccontextmanager
-    async def _lease(self) -> AsyncIterator[TokenLease]:
-        key = await self._key()
-        if isinstance(self._store, SharedTokenStore):
-            async with self._store.lease(key) as lease:
-                yield lease
-        else:
-            async with self._local_lease(key) as lease:
-                yield lease
-
-    @asynccontextmanager
-    async def _local_lease(self, key: str) -> AsyncIterator[TokenLease]:
-        """A lease over a store of this process alone: the flight already makes renewals one at a time."""
-        try:
-            stored = await self._store.load(key)
-        except Exception as exc:
-            logger.warning("could not read tokens from %r: %s", self._store, type(exc).__name__)
-            stored = None
-
-        async def save(tokens: Tokens) -> Tokens:
-            await self._store.save(key, tokens)
-            return tokens
-
-        yield TokenLease(stored, save)
 
     async def _drop(self) -> None:
         self._tokens = None

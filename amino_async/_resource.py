@@ -15,6 +15,8 @@ calls, so that every method can be listed with its HTTP method and path (``api.m
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
 
@@ -244,3 +246,76 @@ class APIResource:
         if user is None:
             raise ConfigurationError("the server did not say which user is logged in; pass user_id")
         return str(user)
+
+
+@frozen
+class Endpoint:
+    """One resource method and one route it calls, for the listing of the whole API (``api.md``)."""
+
+    resource: str
+    method: str
+    call: str
+    http_method: str
+    path: str
+
+
+def endpoints(root: type, prefixes: Mapping[str, str]) -> list[Endpoint]:
+    """Every public method of the resources reachable from ``root`` (a client class), with the routes it calls.
+
+    Resources are the properties of ``root`` (and of resources, for nested ones) whose type is an
+    :class:`APIResource`; paths are written with the default ``prefixes``, as the OpenAPI files write them.
+    """
+    found: list[Endpoint] = []
+    for name, resource in _resources(root):
+        for attribute in sorted(vars(resource)):
+            method = getattr(resource, attribute)
+            if attribute.startswith("_") or not callable(method):
+                continue
+            signature = inspect.signature(method)
+            required = [
+                p.name
+                for p in list(signature.parameters.values())[1:]
+                if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            call = f"client.{name}.{attribute}({', '.join(required)})"
+            for route in routes_of(method) or (None,):
+                if route is None:
+                    found.append(Endpoint(name, attribute, call, "", ""))
+                else:
+                    path = prefixes[route.family] + route.template
+                    found.append(Endpoint(name, attribute, call, route.method, path))
+    return found
+
+
+def _resources(owner: type, prefix: str = "") -> list[tuple[str, type[APIResource]]]:
+    found: list[tuple[str, type[APIResource]]] = []
+    for attribute in sorted(dir(owner)):
+        if attribute.startswith("_"):
+            continue
+        member = inspect.getattr_static(owner, attribute)
+        getter = getattr(member, "func", None) or getattr(member, "fget", None)
+        if getter is None:
+            continue
+        kind = typing.get_type_hints(getter).get("return")
+        if isinstance(kind, type) and issubclass(kind, APIResource):
+            name = f"{prefix}{attribute}"
+            found.append((name, kind))
+            found.extend(_resources(kind, f"{name}."))
+    return found
+
+
+def render_api_md(listing: list[Endpoint]) -> str:
+    """``api.md``: every method, grouped by resource, one line each in the form tools read."""
+    lines = [
+        "# API",
+        "",
+        "Every method of the SDK and the route it calls, grouped by resource. Generated from the code by",
+        "`nox -s api`; CI checks that it is current.",
+    ]
+    current = None
+    for endpoint in listing:
+        if endpoint.resource != current:
+            current = endpoint.resource
+            lines += ["", f"## client.{current}", ""]
+        lines.append(f"- `{endpoint.call}` -> `{endpoint.http_method} {endpoint.path}`")
+    return "\n".join(lines) + "\n"

@@ -9,8 +9,8 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Final, Protocol, TypeVar, runtime_checkable
@@ -30,6 +30,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "Tokens",
+    "lease_of",
 ]
 
 logger = logging.getLogger("amino_async")
@@ -288,6 +289,31 @@ class SharedTokenStore(TokenStore, Protocol):
     def lease(self, key: str) -> AbstractAsyncContextManager[TokenLease]:
         """Hold the renewal of ``key`` (waiting for another holder first) for the duration of the block."""
         ...
+
+
+@asynccontextmanager
+async def lease_of(store: TokenStore, key: str) -> AsyncIterator[TokenLease]:
+    """The lease of ``key`` in ``store``: a shared store's own, or, for a store of one process, a plain one.
+
+    A store of one process needs no lock of its own: the auth's single flight already makes its renewals one at a
+    time. A plain lease reads what the store holds (nothing, when it cannot be read: a fresh login follows) and
+    saves by replacing it.
+    """
+    if isinstance(store, SharedTokenStore):
+        async with store.lease(key) as lease:
+            yield lease
+        return
+    try:
+        stored = await store.load(key)
+    except Exception as exc:
+        logger.warning("could not read tokens from %r: %s", store, type(exc).__name__)
+        stored = None
+
+    async def save(tokens: Tokens) -> Tokens:
+        await store.save(key, tokens)
+        return tokens
+
+    yield TokenLease(stored, save)
 
 
 class MemoryTokenStore:
