@@ -1,18 +1,22 @@
-"""The fake's router: raw-path segments, decoding, precedence, 404 and 405."""
+"""The fake's router: raw-path segments, decoding, precedence, 404 and 405, on its own and through FakeAmino."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.responses import Response
 
-from amino_async.testing import FakeAmino
+from amino_async.testing import FakeAmino, _app
+from amino_async.testing._areas import ROUTES
 from amino_async.testing._routing import Call, FakeRoute, Router
 
+PASSWORD = {"grant_type": "password", "credentials": {"username": "user@example.com", "password": "secret"}}
 RECORDING_STREAMS = "/api/v1/recordings/{}/relationships/streams"
 ODD_ID = "a/b?c#d é%"
 ODD_ID_ENCODED = "a%2Fb%3Fc%23d%20%C3%A9%25"
@@ -183,3 +187,122 @@ def test_a_table_the_router_cannot_serve_is_refused_when_built(routes: list[Fake
 def test_an_empty_table_matches_nothing() -> None:
     assert Router([]).match(scope("GET", "/")) is None
     assert Router([]).allowed(scope("GET", "/")) == ()
+
+
+def test_the_fake_serves_its_operations_under_the_names_stats_count() -> None:
+    assert {route.name for route in ROUTES} == {
+        "access_tokens",
+        "login",
+        "channels",
+        "channel_streams",
+        "catchup_streams",
+        "recording_streams",
+        "user_profiles",
+    }
+
+
+# --- through FakeAmino ---
+
+
+@pytest.fixture
+def fake() -> FakeAmino:
+    return FakeAmino(channels=10)
+
+
+async def bearer(client: httpx.AsyncClient) -> dict[str, str]:
+    token = (await client.post("/api/auth/v1/access_tokens", json=PASSWORD)).json()["data"]["attributes"]
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def assert_reached_the_handler_whole(fake: FakeAmino, response: httpx.Response) -> None:
+    # The recordings handler echoes the id it was given in its 404.
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["details"] == f'Recording with ID "{ODD_ID}" not found'
+    assert fake.stats.calls["recording_streams"] == 1
+
+
+def assert_no_such_resource(response: httpx.Response) -> None:
+    assert response.status_code == 404
+    (error,) = response.json()["errors"]
+    assert set(error) == {"id", "href", "code", "title", "details"}
+    assert (error["code"], error["title"], error["details"]) == ("4NOTFND", "Not found", "No such resource")
+
+
+async def test_an_encoded_id_reaches_the_handler_whole_in_process(fake: FakeAmino, client: httpx.AsyncClient) -> None:
+    response = await client.get(RECORDING_STREAMS.format(ODD_ID_ENCODED), headers=await bearer(client))
+
+    assert_reached_the_handler_whole(fake, response)
+
+
+async def test_an_encoded_id_reaches_the_handler_whole_over_a_socket(fake: FakeAmino) -> None:
+    async with fake.serve() as base_url, httpx.AsyncClient(base_url=base_url) as client:
+        response = await client.get(RECORDING_STREAMS.format(ODD_ID_ENCODED), headers=await bearer(client))
+
+    assert_reached_the_handler_whole(fake, response)
+
+
+async def asgi_get(fake: FakeAmino, raw_path: bytes) -> httpx.Response:
+    """GET ``raw_path`` as sent, straight into the app: httpx would remove dot segments first."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    request = scope("GET", raw_path)
+    request.update(scheme="http", query_string=b"", headers=[(b"host", b"amino.test")], server=("amino.test", 80))
+    await fake(request, receive, send)
+    body = b"".join(message.get("body", b"") for message in sent[1:])
+    return httpx.Response(sent[0]["status"], headers=sent[0]["headers"], content=body)
+
+
+DOT_AND_EMPTY = [RECORDING_STREAMS.format(segment).encode() for segment in ("..", ".", "", "%2E%2E")]
+
+
+@pytest.mark.parametrize("raw_path", DOT_AND_EMPTY)
+async def test_dot_and_empty_segments_are_404_in_process(fake: FakeAmino, raw_path: bytes) -> None:
+    assert_no_such_resource(await asgi_get(fake, raw_path))
+    assert fake.stats.calls == {}
+
+
+async def test_dot_and_empty_segments_are_404_over_a_socket(fake: FakeAmino) -> None:
+    async with fake.serve() as base_url, httpx.AsyncClient(base_url=base_url) as client:
+        # The "target" extension sends the path as it is, dot segments and all.
+        answers = [await client.get("/", extensions={"target": raw_path}) for raw_path in DOT_AND_EMPTY]
+
+    for response in answers:
+        assert_no_such_resource(response)
+    assert fake.stats.calls == {}
+
+
+async def test_unknown_paths_are_404_in_the_entity_shape(fake: FakeAmino, client: httpx.AsyncClient) -> None:
+    for path in ("/api/v2/nothing", "/api/metadata/v1/channels/", "/api/metadata/v1/channels/x"):
+        assert_no_such_resource(await client.get(path))
+    assert fake.stats.calls == {}
+
+
+async def test_405_lists_every_method_of_the_path(
+    fake: FakeAmino, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    methods = ("PUT", "PATCH", "DELETE")
+    extra = [route(f"profile_{method.lower()}", method, "/api/users/v1/p/{id}") for method in methods]
+    monkeypatch.setattr(_app, "_ROUTER", Router([*ROUTES, *extra]))
+
+    response = await client.post("/api/users/v1/p/1")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, PATCH, PUT"
+    (error,) = response.json()["errors"]
+    assert (error["code"], error["title"]) == ("4INZEX", "Method not allowed")
+    assert fake.stats.calls == {}
+
+
+async def test_faults_match_the_decoded_path(fake: FakeAmino, client: httpx.AsyncClient) -> None:
+    fake.inject(RECORDING_STREAMS.format("a/b"), kind="malformed")
+
+    response = await client.get(RECORDING_STREAMS.format("a%2Fb"), headers=await bearer(client))
+
+    assert response.status_code == 200
+    assert json.loads(response.content)["data"][0]["attributes"]["bitrate"] == "fast"  # the route's own body
