@@ -1,19 +1,17 @@
-"""FakeAmino: the fake Amino server, an ASGI application built on Starlette."""
+"""FakeAmino: the fake Amino server, an ASGI application built on Starlette.
+
+This module is the core every route shares: the ASGI entry, fault injection, the bearer check of data
+routes, delays, counters, 404/405 and the ``/_fake/`` admin app. The operations themselves are the API
+areas' (``_areas``), routed by one table built from their routes.
+"""
 
 from __future__ import annotations
 
-import email.utils
-import functools
-import hmac
 import json
-import re
-import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from http import HTTPStatus
-from typing import cast
 
 import anyio
 import attrs
@@ -24,7 +22,11 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import _catalogue as catalogue
+from ._areas import ROUTES
+from ._areas.auth import SESSION_COOKIE
 from ._digest import DigestAuthority
+from ._responses import JSON, answer, dumps, entity_error, jsonapi_error, unauthorized_error
+from ._routing import Call, FakeRoute, Router
 from ._server import serve
 from ._state import (
     FAULT_KINDS,
@@ -35,84 +37,20 @@ from ._state import (
     Fault,
     FaultKind,
     FaultTable,
-    IssuedTokens,
     TokenBook,
     TokenRecord,
-    TokenRefused,
     UserDirectory,
     default_profiles,
     default_user,
     validate_knob,
 )
 
-SESSION_COOKIE = "amino_session"
-_JSON = "application/json"
-_NO_STORE = {"cache-control": "no-cache, no-store, must-revalidate"}
-_CHANNELS_CACHE = {"cache-control": "public, max-age=900"}
-_STREAMS_SEGMENTS = {"channel": "channels", "catchup": "catchup", "recording": "recordings"}
-
-
-def _dumps(document: object) -> bytes:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-@functools.lru_cache(maxsize=4)
-def _http_date(timestamp: int) -> str:
-    return email.utils.formatdate(timestamp, usegmt=True)
-
-
-# --- error documents -------------------------------------------------------------------------------
-# The platform answers errors in two shapes (see amino-api.md); each helper renders one of them.
-
-
-def _error_id() -> str:
-    return secrets.token_hex(7)[:13]
-
-
-def _entity_error(code: str, title: str, details: str) -> bytes:
-    """The ErrorEntity shape: ``{id, href, code, title, details}``."""
-    error = {"id": _error_id(), "href": None, "code": code, "title": title, "details": details}
-    return _dumps({"errors": [error]})
-
-
-def _not_found_error(details: str) -> bytes:
-    """The 404 shape of the streams endpoints: ``{id, status, code, title, details}``."""
-    error = {"id": _error_id(), "status": "404", "code": "3303", "title": "Not found", "details": details}
-    return _dumps({"errors": [error]})
-
-
-def _jsonapi_error(status: int, code: str, title: str, detail: str) -> bytes:
-    """The JSON:API shape: ``{id, status, code, title, detail}``."""
-    error = {"id": _error_id(), "status": str(status), "code": code, "title": title, "detail": detail}
-    return _dumps({"errors": [error]})
-
-
-def _unauthorized_error(reason: str) -> bytes:
-    return _jsonapi_error(401, "4TOKEN1", "Unauthorized", f"Invalid authorization token: {reason}")
-
+_ROUTER = Router(ROUTES)
 
 # --- fault bodies ----------------------------------------------------------------------------------
 
-_BAD_STREAM = {
-    "data": [
-        {
-            "type": "PlayableStream",
-            "id": '{"stream_url":"https://live.example.net/malformed"}',
-            "attributes": {"stream_url": "https://live.example.net/malformed", "bitrate": "fast"},
-        }
-    ]
-}
-# Valid JSON of the wrong shape for what each endpoint promises.
-_MALFORMED: dict[str, object] = {
-    "access_tokens": {"data": {"type": "AccessToken", "id": "0", "attributes": {"expires_at_timestamp": "soon"}}},
-    "login": {"userStat": {"accessToken": "not-a-pair", "refreshToken": None}},
-    "channels": {"data": "channels"},
-    "channel_streams": _BAD_STREAM,
-    "catchup_streams": _BAD_STREAM,
-    "recording_streams": _BAD_STREAM,
-    "user_profiles": {"data": {"type": "UserProfile"}},
-}
-_TRUNCATED = _dumps(_BAD_STREAM)[:40]
+_UNEXPECTED = dumps({"data": "unexpected"})  # malformed, for a route that names no body of its own
+_TRUNCATED = b'{"data":[{"type":"PlayableStream","id":"'  # JSON cut in the middle: no client reads any of it
 
 
 def _html_page(status: int) -> bytes:
@@ -130,9 +68,9 @@ def _phrase(status: int) -> str:
         return "Error"
 
 
-def _fault_content(fault: Fault, endpoint: str | None) -> tuple[bytes, str | None, dict[str, str]]:
+def _fault_content(fault: Fault, route: FakeRoute | None) -> tuple[bytes, str | None, dict[str, str]]:
     """The body, media type and extra headers a fault answers with (before its own headers)."""
-    media_type = {"html": "text/html", "empty": None}.get(fault.kind or "", _JSON)
+    media_type = {"html": "text/html", "empty": None}.get(fault.kind or "", JSON)
     if fault.body is not None:
         return fault.body, media_type, {}
     if fault.kind == "html":
@@ -140,58 +78,17 @@ def _fault_content(fault: Fault, endpoint: str | None) -> tuple[bytes, str | Non
     if fault.kind == "empty":
         return b"", media_type, {}
     if fault.kind == "malformed":
-        return _dumps(_MALFORMED.get(endpoint or "", {"data": "unexpected"})), media_type, {}
+        malformed = None if route is None else route.malformed
+        return (_UNEXPECTED if malformed is None else dumps(malformed)), media_type, {}
     if fault.kind == "truncated":
         return _TRUNCATED, media_type, {}
     if fault.status == 401:
-        return _unauthorized_error("expired"), media_type, {"www-authenticate": "Bearer"}
+        return unauthorized_error("expired"), media_type, {"www-authenticate": "Bearer"}
     code = f"{fault.status // 100}FAULT1"
-    return _jsonapi_error(fault.status, code, _phrase(fault.status), "Injected fault"), media_type, {}
+    return jsonapi_error(fault.status, code, _phrase(fault.status), "Injected fault"), media_type, {}
 
 
-# --- routing ---------------------------------------------------------------------------------------
-
-# One alternation, one named group a route: ``lastgroup`` names the route, the group holds its
-# path parameter (static routes capture the whole path, which their handlers ignore).
-_ROUTE_PATTERN = re.compile(
-    r"(?P<access_tokens>/api/auth/v1/access_tokens)"
-    r"|/api/user/(?P<login>[^/]+)/login"
-    r"|(?P<channels>/api/metadata/v1/channels)"
-    r"|/api/v1/channels/(?P<channel_streams>[^/]+)/relationships/streams"
-    r"|/api/v1/catchup/(?P<catchup_streams>[^/]+)/relationships/streams"
-    r"|/api/v1/recordings/(?P<recording_streams>[^/]+)/relationships/streams"
-    r"|/api/users/v1/users/(?P<user_profiles>[^/]+)/user_profiles"
-)
-
-
-@attrs.define(slots=True)
-class _Call:
-    """One routed API request."""
-
-    request: Request
-    arg: str  # the path parameter
-    origin: str  # scheme://host the client addressed, for absolute links
-    authorization: str | None
-    grant: TokenRecord | None = None  # the bearer token's record, on data calls
-
-
-_Handler = Callable[["FakeAmino", _Call], Awaitable[Response]]
-
-
-@attrs.frozen
-class _Route:
-    name: str
-    method: str
-    handler: _Handler
-    data: bool  # a data call: bearer token required, data_delay, in_flight
-
-
-def _route(path: str) -> tuple[_Route | None, str]:
-    """The route serving ``path`` and its path parameter."""
-    match = _ROUTE_PATTERN.fullmatch(path)
-    if match is None or match.lastgroup is None:
-        return None, ""
-    return _ROUTES[match.lastgroup], match.group(match.lastgroup)
+# --- requests --------------------------------------------------------------------------------------
 
 
 def _scan_headers(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str, str | None]:
@@ -237,6 +134,13 @@ class FakeAmino:
             "AuthenticationTokens" and an integer ``user_id``.
         refresh_refusal_status: status of a refused refresh token, 400 (default) or 401.
         stats: the counters (``FakeStats``).
+
+    State the API areas share, which tests may inspect (each area's own state is an attribute too;
+    see ``_areas``):
+        directory: the users, by username and user id (``UserDirectory``).
+        token_book: the tokens and session cookies issued (``TokenBook``).
+        digest: the Digest challenges of the legacy login (``DigestAuthority``).
+        catalogue_ids: the id schemes of ``seed`` (``CatalogueIds``).
     """
 
     def __init__(
@@ -265,10 +169,10 @@ class FakeAmino:
         self.refresh_refusal_status = 400
         self.stats = FakeStats()
         self._seed = seed
-        self._ids = catalogue.catalogue_ids(seed)
-        self._users = UserDirectory([default_user()] if users is None else users)
-        self._tokens = TokenBook()
-        self._digest = DigestAuthority()
+        self.catalogue_ids = catalogue.catalogue_ids(seed)
+        self.directory = UserDirectory([default_user()] if users is None else users)
+        self.token_book = TokenBook()
+        self.digest = DigestAuthority()
         self._faults = FaultTable()
         self._admin = _admin_app(self)
 
@@ -282,12 +186,12 @@ class FakeAmino:
     @property
     def users(self) -> tuple[FakeUser, ...]:
         """Every user, in the order they were added."""
-        return self._users.all
+        return self.directory.all
 
     @property
     def default_user(self) -> FakeUser:
         """The first user (``user@example.com`` unless ``users`` said otherwise)."""
-        users = self._users.all
+        users = self.directory.all
         if not users:
             raise LookupError("this fake has no users")
         return users[0]
@@ -305,25 +209,25 @@ class FakeAmino:
         When no profile in ``profiles`` is marked default, the first one becomes the default.
         Raises ValueError when the username or user id is taken.
         """
-        user_id = user_id or self._users.next_user_id()
+        user_id = user_id or self.directory.next_user_id()
         chosen = tuple(profiles) if profiles else default_profiles(user_id)
         if not any(profile.is_default for profile in chosen):
             chosen = (attrs.evolve(chosen[0], is_default=True), *chosen[1:])
-        return self._users.add(FakeUser(username, password, user_id, chosen))
+        return self.directory.add(FakeUser(username, password, user_id, chosen))
 
     # --- catalogue ids ---
 
     def channel_id(self, index: int) -> str:
         """The id of channel ``index`` (0-based; indices >= ``channel_count`` answer 404)."""
-        return self._ids.channel.make(index)
+        return self.catalogue_ids.channel.make(index)
 
     def broadcast_slot_id(self, index: int) -> str:
         """The id of broadcast slot ``index``; slot i is programme i % 24 of channel i // 24."""
-        return self._ids.broadcast_slot.make(index)
+        return self.catalogue_ids.broadcast_slot.make(index)
 
     def recording_id(self, index: int) -> str:
         """The id of recording ``index``; recording i is of channel i // 2."""
-        return self._ids.recording.make(index)
+        return self.catalogue_ids.recording.make(index)
 
     @property
     def broadcast_slot_count(self) -> int:
@@ -343,19 +247,19 @@ class FakeAmino:
         ``user`` may be a FakeUser, a username or a user id.
         """
         found = self._find_user(user)
-        return self._tokens.new_session(found)
+        return self.token_book.new_session(found)
 
     def expire_sessions(self) -> None:
         """Invalidate every session cookie issued so far."""
-        self._tokens.expire_sessions()
+        self.token_book.expire_sessions()
 
     def expire_access_tokens(self) -> None:
         """Every access token issued so far is expired from now on; new ones are fine."""
-        self._tokens.expire_access()
+        self.token_book.expire_access()
 
     def revoke_refresh_tokens(self) -> None:
         """Every refresh token issued so far is refused from now on (not counted as reuse)."""
-        self._tokens.revoke_refresh()
+        self.token_book.revoke_refresh()
 
     # --- knobs, faults, counters ---
 
@@ -414,7 +318,7 @@ class FakeAmino:
 
     def issued_tokens(self) -> frozenset[str]:
         """Every access and refresh token issued and still remembered: what a test checks logs against."""
-        return self._tokens.issued()
+        return self.token_book.issued()
 
     def reset_stats(self) -> None:
         """Zero every counter (``stats.in_flight`` keeps counting what is still running)."""
@@ -439,35 +343,42 @@ class FakeAmino:
         await response(scope, receive, send)
 
     async def _respond(self, scope: Scope, receive: Receive) -> Response:
-        path: str = scope["path"]
         host, authorization = _scan_headers(scope["headers"])
         stats = self.stats
         stats.authorization_headers_seen[host, authorization is not None] += 1
         if authorization is not None and authorization[:7].lower() == "bearer ":
             stats.bearer_seen += 1
-        route, arg = _route(path)
-        if route is not None and route.method == scope["method"]:
-            stats.calls[route.name] += 1
-        fault = self._faults.take(path)
+        matched = _ROUTER.match(scope)
+        if matched is not None:
+            stats.calls[matched[0].name] += 1
+        # Faults match the decoded path, as a test writes it; routes match the raw one.
+        fault = self._faults.take(scope["path"])
         if fault is not None:
-            return await self._fault(fault, route.name if route else None)
-        if route is None:
-            return self._answer(404, _entity_error("4NOTFND", "Not found", "No such resource"))
-        if route.method != scope["method"]:
-            details = "This method is not supported for this resource"
-            body = _entity_error("4INZEX", "Method not allowed", details)
-            return self._answer(405, body, {"allow": route.method})
-        call = _Call(Request(scope, receive), arg, _origin(scope, host), authorization)
+            return await self._fault(fault, None if matched is None else matched[0])
+        if matched is None:
+            return self._no_route(scope)
+        route, params = matched
+        request, origin = Request(scope, receive), _origin(scope, host)
         if route.data:
-            return await self._data_call(route, call)
-        response = await route.handler(self, call)
+            return await self._data_call(route, request, params, origin, authorization)
+        response = await route.handler(self, Call(request, params, origin, authorization))
         if self.token_delay > 0:
             # After the work, as a slow network would: a client that gives up meanwhile loses the answer (its
             # refresh token rotated all the same), not the call.
             await anyio.sleep(self.token_delay)
         return response
 
-    async def _data_call(self, route: _Route, call: _Call) -> Response:
+    def _no_route(self, scope: Scope) -> Response:
+        allowed = _ROUTER.allowed(scope)
+        if not allowed:
+            return answer(self, 404, entity_error("4NOTFND", "Not found", "No such resource"))
+        details = "This method is not supported for this resource"
+        body = entity_error("4INZEX", "Method not allowed", details)
+        return answer(self, 405, body, {"allow": ", ".join(allowed)})
+
+    async def _data_call(
+        self, route: FakeRoute, request: Request, params: Mapping[str, str], origin: str, authorization: str | None
+    ) -> Response:
         stats = self.stats
         stats.in_flight += 1
         stats.peak_in_flight = max(stats.peak_in_flight, stats.in_flight)
@@ -475,16 +386,14 @@ class FakeAmino:
             if self.data_delay > 0:
                 await anyio.sleep(self.data_delay)
             # Checked after the delay: a token that expires while a request waits is refused.
-            grant = self._authorize(call.authorization)
+            grant = self._authorize(authorization)
             if isinstance(grant, str):
                 stats.unauthorized += 1
-                return self._answer(401, _unauthorized_error(grant), {"www-authenticate": "Bearer"})
+                return answer(self, 401, unauthorized_error(grant), {"www-authenticate": "Bearer"})
             stats.requests_by_user[grant.user.user_id] += 1
             stats.requests_by_profile[grant.profile.id] += 1
-            request = call.request
             stats.authorized_log.append((grant.user.user_id, grant.profile.id, request.method, request.scope["path"]))
-            call.grant = grant
-            return await route.handler(self, call)
+            return await route.handler(self, Call(request, params, origin, authorization, grant))
         finally:
             stats.in_flight -= 1
 
@@ -496,268 +405,26 @@ class FakeAmino:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return "malformed"
-        return self._tokens.check_access(token, time.monotonic())
+        return self.token_book.check_access(token, time.monotonic())
 
-    async def _fault(self, fault: Fault, endpoint: str | None) -> Response:
+    async def _fault(self, fault: Fault, route: FakeRoute | None) -> Response:
         self.stats.faults[fault.kind or str(fault.status)] += 1
         if fault.delay > 0:
             await anyio.sleep(fault.delay)
-        body, media_type, headers = _fault_content(fault, endpoint)
+        body, media_type, headers = _fault_content(fault, route)
         headers.update(fault.headers)
         if fault.status < 200 or fault.status in (204, 304):
             body = b""  # these statuses cannot carry a body
-        return self._answer(fault.status, body, headers, media_type=media_type)
-
-    def _answer(
-        self,
-        status: int,
-        body: bytes,
-        headers: Mapping[str, str] | None = None,
-        *,
-        media_type: str | None = _JSON,
-        now: int | None = None,
-    ) -> Response:
-        """A response carrying the fake's own ``Date`` (``now``: the reported time to use)."""
-        all_headers = {"date": _http_date(self._reported_now() if now is None else now)}
-        if headers:
-            all_headers.update(headers)
-        return Response(body, status, all_headers, media_type)
-
-    def _reported_now(self) -> int:
-        return int(time.time() + self.clock_offset)
+        return answer(self, fault.status, body, headers, media_type=media_type)
 
     def _find_user(self, user: FakeUser | str | None) -> FakeUser:
         if user is None:
             return self.default_user
         key = user.user_id if isinstance(user, FakeUser) else user
-        found = self._users.resolve(key)
+        found = self.directory.resolve(key)
         if found is None:
             raise LookupError(f"no such user: {key!r}")
         return found
-
-    # --- token endpoints ---
-
-    async def _access_tokens(self, call: _Call) -> Response:
-        try:
-            body = json.loads(await call.request.body())
-        except ValueError:
-            return self._token_refusal("bad_request", "The request body is not valid JSON")
-        if not isinstance(body, dict) or not isinstance(body.get("credentials"), dict):
-            return self._token_refusal("bad_request", "Expected grant_type and credentials")
-        profile_id = body.get("login_user_profile")
-        if profile_id is not None and not isinstance(profile_id, str):
-            return self._token_refusal("bad_request", "login_user_profile must be a string")
-        grant_type = body.get("grant_type")
-        if grant_type == "password":
-            return self._password_grant(body["credentials"], profile_id)
-        if grant_type == "refresh_token":
-            return self._refresh_grant(body["credentials"], profile_id)
-        return self._token_refusal("unsupported_grant", "grant_type must be password or refresh_token")
-
-    def _password_grant(self, credentials: dict[str, object], profile_id: str | None) -> Response:
-        username, password = credentials.get("username"), credentials.get("password")
-        user = self._users.by_name(username) if isinstance(username, str) else None
-        if (
-            user is None
-            or not isinstance(password, str)
-            or not hmac.compare_digest(password.encode(), user.password.encode())
-        ):
-            return self._token_refusal("bad_credentials", "Invalid username or password")
-        profile = user.profile(profile_id) if profile_id else user.default_profile
-        if profile is None:
-            return self._token_refusal("unknown_profile", "No such profile for this user")
-        return self._tokens_answer("password", self._issue(user, profile))
-
-    def _refresh_grant(self, credentials: dict[str, object], profile_id: str | None) -> Response:
-        token = credentials.get("refresh_token")
-        try:
-            record = self._tokens.check_refresh(token if isinstance(token, str) else "", time.monotonic())
-        except TokenRefused as refused:
-            if refused.reason == "refresh_reused":
-                self.stats.reuse_detected += 1
-            return self._token_refusal(refused.reason, refused.detail, self.refresh_refusal_status)
-        profile = record.user.profile(profile_id) if profile_id else record.profile
-        if profile is None:
-            # Refused before redeeming: a bad profile id does not burn the refresh token.
-            return self._token_refusal("unknown_profile", "No such profile for this user")
-        return self._tokens_answer("refresh_token", self._issue(record.user, profile, record))
-
-    def _issue(self, user: FakeUser, profile: FakeProfile, redeemed: TokenRecord | None = None) -> IssuedTokens:
-        """New tokens with the current lifetimes: a new family, or the next of ``redeemed``'s."""
-        now, access, refresh = time.monotonic(), self.access_token_lifetime, self.refresh_token_lifetime
-        if redeemed is None:
-            return self._tokens.issue(
-                user, profile, family=None, now=now, access_lifetime=access, refresh_lifetime=refresh
-            )
-        return self._tokens.rotate(redeemed, profile, now=now, access_lifetime=access, refresh_lifetime=refresh)
-
-    def _tokens_answer(self, grant: str, issued: IssuedTokens) -> Response:
-        self.stats.grants[grant] += 1
-        now = self._reported_now()
-        return self._answer(201, self._token_document(issued, now), _NO_STORE, now=now)
-
-    def _token_document(self, issued: IssuedTokens, now: int) -> bytes:
-        user = issued.record.user
-        attributes: dict[str, object] = {
-            "login_timestamp": now,
-            "user_id": user.user_id,
-            "user_profile_id": issued.record.profile.id,
-            "user_flags": list(user.flags),
-            "access_token": issued.access_token,
-            "expires_at_timestamp": self._expires_at(now, issued.access_lifetime),
-            "refresh_token": issued.refresh_token,
-        }
-        if not self.legacy_token_shape:
-            resource = {"type": "AccessToken", "id": str(uuid.uuid4()), "attributes": attributes}
-            return _dumps({"data": resource})
-        if user.user_id.isascii() and user.user_id.isdigit():
-            attributes["user_id"] = int(user.user_id)
-        resource = {"type": "AuthenticationTokens", "id": str(uuid.uuid4()), "attributes": attributes}
-        return _dumps({"data": [resource]})
-
-    def _expires_at(self, now: int, lifetime: float) -> int:
-        # Floored: the reported lifetime never overstates the real one.
-        return now if self.zero_lifetime else now + int(lifetime)
-
-    def _token_refusal(self, reason: str, details: str, status: int = 400) -> Response:
-        self.stats.token_refusals[reason] += 1
-        return self._answer(status, _entity_error("4AUTH01", "Authentication failed", details))
-
-    # --- legacy login ---
-
-    async def _login(self, call: _Call) -> Response:
-        user = self._users.resolve(call.arg)
-        authorization = call.authorization
-        if authorization is not None:
-            return self._digest_login(call, user, authorization)
-        cookie = call.request.cookies.get(SESSION_COOKIE)
-        owner = self._tokens.session_user_id(cookie) if cookie else None
-        if user is None or owner != user.user_id:
-            return self._login_refusal("no_session", "Authentication required")
-        return self._user_stat_answer("cookie", self._issue(user, user.default_profile), {})
-
-    def _digest_login(self, call: _Call, user: FakeUser | None, authorization: str) -> Response:
-        username = self._digest.verify(
-            authorization, call.request.method, call.request.scope["path"], self._password_of
-        )
-        if user is None or username is None or self._users.resolve(username) != user:
-            return self._login_refusal("bad_digest", "Invalid username or password")
-        issued = self._issue(user, user.default_profile)
-        session = self._tokens.new_session(user)
-        cookie = {"set-cookie": f"{SESSION_COOKIE}={session}; Path=/; HttpOnly"}
-        return self._user_stat_answer("digest", issued, cookie)
-
-    def _password_of(self, username: str) -> str | None:
-        user = self._users.resolve(username)
-        return user.password if user else None
-
-    def _login_refusal(self, reason: str, details: str) -> Response:
-        self.stats.token_refusals[reason] += 1
-        body = _entity_error("4AUTH02", "Unauthorized", details)
-        return self._answer(401, body, {"www-authenticate": self._digest.challenge()})
-
-    def _user_stat_answer(self, grant: str, issued: IssuedTokens, headers: dict[str, str]) -> Response:
-        self.stats.grants[grant] += 1
-        now = self._reported_now()
-        user_stat = {
-            "maxAllowedSession": 1000,
-            "currentSession": 1,
-            "migrated": False,
-            "configuration": 1,
-            "premiumUser": False,
-            "streamingOver3G": True,
-            "accessToken": [issued.access_token, self._expires_at(now, issued.access_lifetime)],
-            "refreshToken": [issued.refresh_token, now + int(issued.refresh_lifetime)],
-        }
-        headers.update(_NO_STORE)
-        return self._answer(200, _dumps({"userStat": user_stat}), headers, now=now)
-
-    # --- data endpoints ---
-
-    def _bad_request(self, details: str) -> Response:
-        return self._answer(400, _entity_error("4INVPAR", "Bad Request", details))
-
-    async def _channels(self, call: _Call) -> Response:
-        query = catalogue.parse_channel_query(call.request.scope["query_string"])
-        if isinstance(query, str):
-            return self._bad_request(query)
-        body = catalogue.render_channel_page(self._seed, self.channel_count, query, call.origin, self.send_next_links)
-        return self._answer(200, body, _CHANNELS_CACHE)
-
-    async def _channel_streams(self, call: _Call) -> Response:
-        return self._streams(call, "channel", self._ids.channel, self.channel_count)
-
-    async def _catchup_streams(self, call: _Call) -> Response:
-        return self._streams(call, "catchup", self._ids.broadcast_slot, self.broadcast_slot_count)
-
-    async def _recording_streams(self, call: _Call) -> Response:
-        return self._streams(call, "recording", self._ids.recording, self.recording_count)
-
-    def _streams(self, call: _Call, kind: catalogue.StreamKind, ids: catalogue.IdScheme, count: int) -> Response:
-        """The streams of the ``kind`` resource ``call.arg``, one of ``count`` with ids of ``ids``."""
-        query = catalogue.parse_stream_query(kind, call.request.scope["query_string"])
-        if isinstance(query, str):
-            return self._bad_request(query)
-        index = ids.parse(call.arg)
-        exists = index is not None and index < count
-        if not exists and kind == "recording":
-            return self._answer(404, _not_found_error(f'Recording with ID "{call.arg[:100]}" not found'))
-        if index is None or not exists or not query.supported:
-            return self._streams_not_found(query, kind, call.arg)
-        next_url = None
-        following = catalogue.next_streamable(kind, index, count) if query.autoplay else None
-        if following is not None:
-            segment = _STREAMS_SEGMENTS[kind]
-            next_url = f"{call.origin}/api/v1/{segment}/{ids.make(following)}/relationships/streams?autoplay=catchup"
-        return self._answer(200, catalogue.render_streams(self._seed, kind, call.arg, query, next_url))
-
-    def _streams_not_found(self, query: catalogue.StreamQuery, kind: str, resource_id: str) -> Response:
-        details = (
-            f"Streams for requested format: {query.stream_type} for streamable ({kind})"
-            f" with ID {resource_id[:100]} not found"
-        )
-        return self._answer(404, _not_found_error(details))
-
-    async def _user_profiles(self, call: _Call) -> Response:
-        grant = cast(TokenRecord, call.grant)
-        owner = self._users.resolve(call.arg)
-        if owner is None or owner.user_id != grant.user.user_id:
-            details = "You are not authorized to access that resource."
-            return self._answer(403, _entity_error("0523AC", "Forbidden", details))
-        base = f"{call.origin}/api/users/v1/users/{owner.user_id}/user_profiles"
-        data = [_profile_resource(owner, profile, base) for profile in owner.profiles]
-        return self._answer(200, _dumps({"data": data}))
-
-
-def _profile_resource(user: FakeUser, profile: FakeProfile, base: str) -> dict[str, object]:
-    attributes: dict[str, object] = {
-        "name": profile.name,
-        "user_id": user.user_id,
-        "is_child_profile": profile.is_child_profile,
-        "is_default": profile.is_default,
-    }
-    if profile.age_limit is not None:
-        attributes["age_limit"] = profile.age_limit
-    return {
-        "type": "UserProfile",
-        "id": profile.id,
-        "attributes": attributes,
-        "links": {"self": f"{base}/{profile.id}"},
-    }
-
-
-_ROUTES: dict[str, _Route] = {
-    route.name: route
-    for route in (
-        _Route("access_tokens", "POST", FakeAmino._access_tokens, data=False),
-        _Route("login", "POST", FakeAmino._login, data=False),
-        _Route("channels", "GET", FakeAmino._channels, data=True),
-        _Route("channel_streams", "GET", FakeAmino._channel_streams, data=True),
-        _Route("catchup_streams", "GET", FakeAmino._catchup_streams, data=True),
-        _Route("recording_streams", "GET", FakeAmino._recording_streams, data=True),
-        _Route("user_profiles", "GET", FakeAmino._user_profiles, data=True),
-    )
-}
 
 
 # --- admin -----------------------------------------------------------------------------------------
@@ -795,7 +462,7 @@ def _inject_json(fake: FakeAmino, payload: object) -> Fault:
         status=_optional_int(payload, "status", None),
         headers=headers,
         # A JSON value other than a string is sent as its JSON text.
-        body=body if body is None or isinstance(body, str) else _dumps(body),
+        body=body if body is None or isinstance(body, str) else dumps(body),
         kind=kind,
         delay=float(delay),
     )

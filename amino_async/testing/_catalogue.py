@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
+from ._responses import dumps
+
 PAGE_SIZE = 100
 SLOTS_PER_CHANNEL = 24
 RECORDINGS_PER_CHANNEL = 2
@@ -91,10 +93,6 @@ _SORTS = {
     "-logical_channel_number": True,
     "-channel.logical_channel_number": True,
 }
-
-
-def _dumps(document: object) -> bytes:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 # --- ids -------------------------------------------------------------------------------------------
@@ -408,7 +406,7 @@ def render_channel_page(seed: int, count: int, query: ChannelQuery, origin: str,
         links["next"] = f"{origin}/api/metadata/v1/channels?{query.query_string(query.page + 1)}"
     included = [_product_resource(seed, p) for p in products]
     included += [_genre_resource(seed, g) for g in genres]
-    return _dumps({"links": links, "data": data, "included": included})
+    return dumps({"links": links, "data": data, "included": included})
 
 
 # --- streams ---------------------------------------------------------------------------------------
@@ -585,4 +583,4 @@ def render_streams(seed: int, kind: StreamKind, resource_id: str, query: StreamQ
     document: dict[str, object] = {"data": [_stream_resource(seed, kind, resource_id, r, query) for r in _RENDITIONS]}
     if next_url is not None:
         document["links"] = {"play_next_catchup": next_url}
-    return _dumps(document)
+    return dumps(document)
