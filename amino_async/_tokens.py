@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
+import random
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -285,6 +287,77 @@ class MemoryTokenStore:
 
 class TokenStoreError(AminoError):
     """A token store cannot be read or written (e.g. the file belongs to something else)."""
+
+
+# --- what every shared store does the same way -------------------------------------------------------------
+
+
+class LockWait:
+    """How a shared store's lease waits for a lock another process holds, and how long it may.
+
+    Neither a lock in Redis nor an OS file lock taken without blocking a thread can be waited on, only tried
+    again: tries start 5 ms apart, doubling up to 100 ms, each pause cut short at random by up to half so that
+    waiters that started together spread out instead of colliding in step. After ``wait_timeout`` seconds the
+    wait ends in :class:`TokenStoreError`. Cancellation arrives in the pauses, between tries.
+    """
+
+    FIRST_POLL: Final = 0.005
+    MAX_POLL: Final = 0.1
+
+    def __init__(self, wait_timeout: float, where: str) -> None:
+        #: On anyio's clock: the end of the wait.
+        self.deadline = anyio.current_time() + wait_timeout
+        self._wait_timeout = wait_timeout
+        self._where = where
+        self._poll = self.FIRST_POLL
+
+    def expired(self) -> TokenStoreError:
+        """The error of a wait that went on for ``wait_timeout``."""
+        return TokenStoreError(
+            f"another process has been renewing these tokens for longer than the wait_timeout of "
+            f"{self._wait_timeout:g} s ({self._where})"
+        )
+
+    async def pause(self, at_most: float = math.inf) -> None:
+        """Sleep until the next try (never longer than ``at_most``), or raise once ``wait_timeout`` has passed."""
+        left = self.deadline - anyio.current_time()
+        if left <= 0:
+            raise self.expired()
+        await anyio.sleep(min(self._poll * random.uniform(0.5, 1.0), at_most, left))
+        self._poll = min(self._poll * 2, self.MAX_POLL)
+
+
+class Renewal:
+    """One lease's renewal as its store sees it: whether it saved, and so whether its mark may go at the end.
+
+    A shared store marks a renewal as begun, with the version of the tokens it found, when the lease starts; the
+    next holder that finds the mark at the same version knows that renewal never finished (``interrupted``), so
+    the refresh token it holds may be spent. When the mark may be cleared is the same rule in every shared store,
+    and it is here.
+    """
+
+    def __init__(self, interrupted: bool, write: Callable[[Tokens], Awaitable[Tokens]]) -> None:
+        self.interrupted = interrupted
+        self._write = write
+        self._saved = False
+        if interrupted:
+            logger.info("an earlier renewal of these tokens never finished; its refresh token may be spent")
+
+    def lease(self, tokens: Tokens | None) -> TokenLease:
+        """The lease its block sees: ``tokens`` as found, this renewal's save, and whether it inherited a mark."""
+        return TokenLease(tokens, self._save, self.interrupted)
+
+    async def _save(self, tokens: Tokens) -> Tokens:
+        # Set before the write: a save that fails must not let the release clear the mark, since the refresh
+        # whose tokens it carried has happened (a save that lands clears the mark itself).
+        self._saved = True
+        return await self._write(tokens)
+
+    def clears_mark(self, *, failed: bool) -> bool:
+        """Whether the lease, as it ends (its block having ``failed`` or not), removes its own mark."""
+        # The mark stays when the renewal failed (its token call may have reached the server) or when it was
+        # inherited and not resolved by a save; a clean renewal that saved nothing clears it.
+        return not failed and not self._saved and not self.interrupted
 
 
 _FORMAT: Final = "amino-async/tokens"
