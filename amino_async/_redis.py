@@ -21,7 +21,6 @@ import builtins
 import json
 import logging
 import math
-import random
 import secrets
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -38,7 +37,7 @@ except ImportError as exc:  # pragma: no cover - the redis extra installs it
 
 from ._constants import LOGGER_NAME
 from ._errors import DecodeError
-from ._tokens import TokenLease, Tokens, TokenStoreError
+from ._tokens import LockWait, Renewal, TokenLease, Tokens, TokenStoreError
 
 __all__ = ["RedisTokenStore"]
 
@@ -46,13 +45,12 @@ logger = logging.getLogger(LOGGER_NAME)
 
 T = TypeVar("T")
 
-#: Polling for a held lock starts this fast, doubles, and is capped (never sleeping past the lock's expiry).
-_FIRST_POLL: Final = 0.005
-_MAX_POLL: Final = 0.1
 #: How long letting go of a lock request that failed or was abandoned may take: best effort (the lock's expiry is
 #: the backstop), and a Redis that did not answer the request will not answer this either.
 _LET_GO_AFTER_FAILURE: Final = 0.5
 
+# The rules of _ACQUIRE and _SAVE are FileTokenStore's too (``_Contents.begin`` and ``put`` in _tokens.py): a change
+# to one belongs in the other.
 # KEYS: data, lock. ARGV: holder, ttl in ms.
 # Taken: {1, version, tokens or "", interrupted}. Held by another: {0, the lock's remaining ms}.
 _ACQUIRE: Final = """
@@ -274,40 +272,27 @@ class RedisTokenStore:
         holder = secrets.token_hex(16)
         version, raw, interrupted = await self._take(data, lock, holder)
         self._seen[key] = version
-        saved = False
-
-        async def save(tokens: Tokens) -> Tokens:
-            nonlocal saved
-            # Set before the write: a save that fails must not let the release clear the mark, since the
-            # refresh whose tokens it carried has happened (a save that lands clears the mark itself).
-            saved = True
-            return await self._cas(key, tokens, version)
-
-        if interrupted:
-            logger.info("an earlier renewal of these tokens never finished; its refresh token may be spent")
+        renewal = Renewal(interrupted, lambda tokens: self._cas(key, tokens, version))
         error: BaseException | None = None
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(self._keep, lock, holder)
                 try:
-                    yield TokenLease(self._decode(raw), save, interrupted)
+                    yield renewal.lease(self._decode(raw))
                 except BaseException as exc:
                     # Re-raised below, outside the task group, so that it is not wrapped in an exception group.
                     error = exc
                 group.cancel_scope.cancel()
         finally:
-            # The mark stays when the renewal failed (its token call may have reached the server) or when it was
-            # inherited and not resolved by a save; a clean renewal that saved nothing clears it.
             with anyio.CancelScope(shield=True):
-                await self._let_go(data, lock, holder, clear=error is None and not saved and not interrupted)
+                await self._let_go(data, lock, holder, clear=renewal.clears_mark(failed=error is not None))
         if error is not None:
             raise error
 
     # --- the lock ------------------------------------------------------------------------------------------
 
     async def _take(self, data: str, lock: str, holder: str) -> tuple[int, Any, bool]:
-        deadline = anyio.current_time() + self._wait_timeout
-        poll = _FIRST_POLL
+        wait = LockWait(self._wait_timeout, f"Redis at {self._where}")
         while True:
             try:
                 answer = await self._call(
@@ -323,15 +308,9 @@ class RedisTokenStore:
                 raise
             if int(answer[0]) == 1:
                 return int(answer[1]), answer[2], int(answer[3]) == 1
-            left = deadline - anyio.current_time()
-            if left <= 0:
-                raise TokenStoreError(
-                    f"another process has been renewing these tokens for longer than the wait_timeout of "
-                    f"{self._wait_timeout:g} s (Redis at {self._where})"
-                )
-            expiry = int(answer[1]) / 1000 if int(answer[1]) > 0 else _FIRST_POLL
-            await anyio.sleep(min(poll * random.uniform(0.5, 1.0), expiry + 0.001, left))
-            poll = min(poll * 2, _MAX_POLL)
+            # Never sleeping past the lock's expiry (a lock without one, or just gone: no longer than one poll).
+            expiry = int(answer[1]) / 1000 if int(answer[1]) > 0 else LockWait.FIRST_POLL
+            await wait.pause(at_most=expiry + 0.001)
 
     async def _keep(self, lock: str, holder: str) -> None:
         """Extend the lock while its holder works, so that only a dead holder's lock expires."""

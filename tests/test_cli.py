@@ -263,7 +263,8 @@ def test_a_stored_login_that_cannot_be_renewed_asks_for_a_new_login(
     assert status == 1
     assert out == ""
     _assert_one_error_line(("", err), "authentication failed", "amino-async login")
-    assert not _token_file(environment).exists()  # tokens that cannot be renewed are dropped
+    # Tokens that cannot be renewed are dropped; what stays is the mark of the renewal that failed (no secret).
+    assert json.loads(_token_file(environment).read_text())["tokens"] == {}
 
 
 def test_without_a_login_the_environment_credentials_are_used_and_nothing_is_stored(

@@ -183,7 +183,7 @@ async def test_a_failed_replace_leaves_the_old_file_whole_and_no_temporary_behin
         await store.save("k", Tokens("new-access", "new-refresh", None))
     monkeypatch.undo()
     assert path.read_bytes() == before
-    assert os.listdir(tmp_path) == ["tokens.json"]
+    assert sorted(os.listdir(tmp_path)) == ["tokens.json", "tokens.json.lock"]  # the lock file stays, empty
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert (await store.load("k")) == Tokens("old-access", "old-refresh", None, received_at=before_received(before))
 
