@@ -30,8 +30,8 @@ from ._errors import (
 from ._jsonapi import Document, Resource
 from ._pagination import Page
 from ._request import RetryPolicy
+from ._file_store import FileTokenStore
 from ._tokens import (
-    FileTokenStore,
     MemoryTokenStore,
     SharedTokenStore,
     TokenLease,
