@@ -27,10 +27,10 @@ from ._errors import (
     TransportError,
     UnavailableForLegalReasonsError,
 )
+from ._file_store import FileTokenStore
 from ._jsonapi import Document, Resource
 from ._pagination import Page
 from ._request import RetryPolicy
-from ._file_store import FileTokenStore
 from ._tokens import (
     MemoryTokenStore,
     SharedTokenStore,

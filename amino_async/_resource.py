@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_or
 
 from attrs import evolve, frozen
 
+from ._answer import Answer
 from ._constants import PAGE_SIZE
 from ._errors import ConfigurationError, DecodeError
 from ._jsonapi import Document, decode_models, load_json
 from ._pagination import Page
-from ._request import Answer, CallOptions, Sender
+from ._request import CallOptions, Sender
 from ._urls import QueryValue, Route, Urls
 
 if TYPE_CHECKING:

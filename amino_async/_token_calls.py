@@ -15,10 +15,11 @@ from typing import Any, Final
 import httpx
 from attrs import evolve
 
+from ._answer import Answer
 from ._constants import USER_AGENT
 from ._credentials import sendable_cookie
 from ._errors import AminoError, ApiError, AuthenticationError
-from ._request import TOKEN_CALL_RETRY, Answer, RetryPolicy, Sender
+from ._request import TOKEN_CALL_RETRY, RetryPolicy, Sender
 from ._tokens import Tokens, tokens_from_token_answer, tokens_from_user_stat
 from ._urls import Route, Urls
 

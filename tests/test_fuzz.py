@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amino_async import AminoError, Channel, DecodeError, Document, Genre, Product, Stream, Tokens, UserProfile
+from amino_async._answer import Answer, error_from_answer
 from amino_async._jsonapi import decode_errors, decode_models, decode_resource, load_json
-from amino_async._request import Answer, error_from_answer
 from amino_async._tokens import tokens_from_token_answer, tokens_from_user_stat
 from amino_async.models import ErrorObject
 
