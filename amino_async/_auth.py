@@ -38,9 +38,9 @@ from ._constants import (
     USER_AGENT,
     Family,
 )
+from ._decoding import load_json
 from ._errors import AminoError, AuthenticationError, ConfigurationError
 from ._http import RetryPolicy, error_from_response, error_from_transport, parse_retry_after
-from ._jsonapi import load_json
 from ._tokens import (
     MemoryTokenStore,
     SharedTokenStore,

@@ -23,6 +23,7 @@ from ._constants import (
     USER_AGENT,
     Family,
 )
+from ._decoding import load_json
 from ._errors import AminoError, ConfigurationError, TransportError
 from ._http import (
     IDEMPOTENT_METHODS,
@@ -31,7 +32,7 @@ from ._http import (
     error_from_response,
     error_from_transport,
 )
-from ._jsonapi import Document, decode_models, load_json
+from ._jsonapi import Document, decode_document
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import default_transport
 from .resources import Channels, Profiles, Streams
@@ -60,6 +61,9 @@ class _Shared:
     auth_options: dict[str, Any]
     auths: OrderedDict[tuple[Any, ...], AminoAuth] = attrs.field(factory=OrderedDict)
     retries: int = 0
+    #: Whether an attribute in a shape other than documented fails the answer (``strict=True``) or reads as its
+    #: field's default, its JSON value kept in the model's ``raw``.
+    strict: bool = False
     #: ``base_url`` as text without its trailing slash, for :meth:`AminoClient._text_url`.
     root: str = ""
     closed: bool = False
@@ -79,6 +83,11 @@ class AminoClient:
     :data:`DEFAULT_LIMITS`), or uses ``http_client`` as given and then never closes it. Its transport is aiohttp's
     (``httpx-aiohttp``) on asyncio when the ``speedups`` extra is installed, else httpcore's (trio, or no extra),
     chosen at the first request; ``transport`` (e.g. ``httpx.AsyncHTTPTransport(...)``) replaces that choice.
+
+    Answers are decoded tolerantly: an attribute the SDK does not need, sent in a shape other than documented, reads
+    as its field's default and its JSON value is kept in the model's ``raw`` (logged once at DEBUG); ``strict=True``
+    makes that a :class:`~amino_async.DecodeError` instead. What the SDK needs (ids, stream URLs, tokens) is always
+    strict.
 
     Idempotent calls are retried ``max_retries`` times (default 2) after a connection error, a timeout, or a 429,
     502, 503 or 504 answer, with exponential backoff and jitter, honouring ``Retry-After``; ``retry`` sets the
@@ -114,6 +123,7 @@ class AminoClient:
         prefixes: Mapping[Family, str] | None = None,
         refresh_margin: float = REFRESH_MARGIN,
         allow_insecure_http: bool = False,
+        strict: bool = False,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ConfigurationError("give http_client or transport, not both")
@@ -161,6 +171,7 @@ class AminoClient:
             prefixes=merged_prefixes,
             retry=retry or RetryPolicy(max_retries=max_retries),
             auth_options=auth_options,
+            strict=strict,
         )
         self._bind(shared, auth, credentials, is_view=False)
 
@@ -285,16 +296,19 @@ class AminoClient:
         params: Params | None = None,
         json: Any = None,
         max_retries: int | None = None,
-    ) -> Document:
-        """Call any endpoint of a family and return the decoded JSON:API document.
+    ) -> Document | None:
+        """Call any endpoint of a family and return the decoded JSON:API document, or None for a 204 answer.
 
         The escape hatch for endpoints without a resource: ``path`` is relative to the family's prefix, e.g.
-        ``await client.request("GET", "/programs", family="metadata")``. Errors and retries are as for every
-        other call; :meth:`request_raw` returns the :class:`httpx.Response` instead.
+        ``await client.request("GET", "/programs", family="metadata")``; ``decode_document`` turns the answer
+        into models. Errors and retries are as for every other call; :meth:`request_raw` returns the
+        :class:`httpx.Response` instead.
         """
         response = await self.request_raw(
             method, path, family=family, params=params, json=json, max_retries=max_retries
         )
+        if response.status_code == 204:
+            return None
         return Document.parse(load_json(response.content))
 
     async def request_raw(
@@ -320,7 +334,7 @@ class AminoClient:
         max_retries: int | None = None,
     ) -> list[M]:
         response = await self._send("GET", self._text_url(family, path), params=params, max_retries=max_retries)
-        return decode_models(load_json(response.content), model)
+        return decode_document(load_json(response.content), model, strict=self._shared.strict)
 
     async def _get_json(
         self, url: httpx.URL | str, *, params: Params | None = None, max_retries: int | None = None

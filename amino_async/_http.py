@@ -15,6 +15,7 @@ from typing import Final
 import httpx
 from attrs import frozen
 
+from ._decoding import load_json
 from ._errors import (
     AminoError,
     ApiError,
@@ -28,7 +29,7 @@ from ._errors import (
     TransportError,
     UnavailableForLegalReasonsError,
 )
-from ._jsonapi import decode_errors, load_json
+from ._jsonapi import decode_errors
 
 __all__ = ["RetryPolicy", "error_from_response", "error_from_transport", "parse_retry_after"]
 

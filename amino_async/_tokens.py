@@ -17,8 +17,8 @@ from typing import Any, Final, Protocol, runtime_checkable
 import anyio
 from attrs import define, field, frozen
 
+from ._decoding import structure
 from ._errors import AminoError, DecodeError
-from ._jsonapi import structure
 
 __all__ = [
     "FileTokenStore",

@@ -7,14 +7,13 @@ from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterab
 from typing import Any, Literal
 from urllib.parse import quote
 
-import attrs
 import httpx
 
 from .._constants import DEFAULT_BULK_CONCURRENCY, PAGE_SIZE
 from .._errors import AminoError
-from .._jsonapi import Resource, decode_models, decode_resource, relationship_refs
+from .._jsonapi import Document, decode_document, decode_included
 from .._pagination import Page
-from ..models import Channel, Genre, Product, Stream
+from ..models import Channel, Stream
 from ._base import Resource as _Resource
 from ._bulk import ChannelStreams, bulk_map
 
@@ -23,8 +22,6 @@ __all__ = ["ChannelStreams", "Channels"]
 StreamType = Literal["hls", "dash", "mp4", "mss"]
 DrmSystem = Literal["fairplay", "widevine", "playready"]
 DeviceClass = Literal["stb", "mobile", "smarttv"]
-
-_INCLUDED_MODELS: dict[str, type[Genre] | type[Product]] = {"Genre": Genre, "Product": Product}
 
 
 class Channels(_Resource):
@@ -141,16 +138,10 @@ class Channels(_Resource):
     ) -> Page[Channel]:
         """Fetch one page; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
         client = self._client
-        document = await client._get_json(url, params=params, max_retries=max_retries)
-        channels = decode_models(document, Channel)
-        included = _decode_included(document.get("included"))
-        if included or any(type(r) is dict and r.get("relationships") for r in _data(document)):
-            channels = [
-                _resolve(channel, resource, included)
-                for channel, resource in zip(channels, _data(document), strict=False)
-            ]
-        links = document.get("links") if type(document.get("links")) is dict else {}
-        next_link = _href(links.get("next"))
+        strict = client._shared.strict
+        document = Document.parse(await client._get_json(url, params=params, max_retries=max_retries))
+        channels = decode_document(document, Channel, strict=strict)
+        next_link = document.next_link
 
         async def fetch_next() -> Page[Channel]:
             if next_link is not None:
@@ -164,49 +155,10 @@ class Channels(_Resource):
         return Page(
             items=tuple(channels),
             number=number,
-            links=links,
-            included=included,
+            links=document.links,
+            included=decode_included(document, Channel, strict=strict),
             fetch_next=fetch_next if more else None,
         )
-
-
-def _data(document: Mapping[str, Any]) -> builtins.list[Any]:
-    data = document.get("data")
-    return data if type(data) is list else [data]
-
-
-def _decode_included(value: Any) -> dict[tuple[str, str], Any]:
-    if type(value) is not list:
-        return {}
-    included: dict[tuple[str, str], Any] = {}
-    for index, item in enumerate(value):
-        if type(item) is not dict or type(item.get("type")) is not str:
-            continue
-        model = _INCLUDED_MODELS.get(item["type"])
-        path = f"included[{index}]"
-        decoded = decode_resource(item, model, path=path)[0] if model else Resource.parse(item, path=path)
-        included[(item["type"], str(decoded.id))] = decoded
-    return included
-
-
-def _resolve(channel: Channel, resource: Any, included: Mapping[tuple[str, str], Any]) -> Channel:
-    refs = channel.relationships
-    if type(resource) is dict and resource.get("relationships"):
-        refs = refs + relationship_refs(resource["relationships"])
-    genres = tuple(included[(r.type, r.id)] for r in refs if r.type == "Genre" and (r.type, r.id) in included)
-    products = tuple(included[(r.type, r.id)] for r in refs if r.type == "Product" and (r.type, r.id) in included)
-    if refs is channel.relationships and not genres and not products:
-        return channel
-    return attrs.evolve(channel, relationships=refs, genres=genres, products=products)
-
-
-def _href(link: Any) -> str | None:
-    """A JSON:API link is a URL string or an object with ``href``."""
-    if type(link) is str and link:
-        return link
-    if type(link) is dict and type(link.get("href")) is str and link["href"]:
-        return str(link["href"])
-    return None
 
 
 def _segment(value: str) -> str:

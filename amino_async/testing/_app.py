@@ -93,12 +93,14 @@ def _unauthorized_error(reason: str) -> bytes:
 
 # --- fault bodies ----------------------------------------------------------------------------------
 
+# A stream whose URL, which a client cannot do without, is an object: a descriptive attribute of the wrong type
+# (the bitrate here) is read as its default, so only a field like this one fails the whole answer.
 _BAD_STREAM = {
     "data": [
         {
             "type": "PlayableStream",
             "id": '{"stream_url":"https://live.example.net/malformed"}',
-            "attributes": {"stream_url": "https://live.example.net/malformed", "bitrate": "fast"},
+            "attributes": {"stream_url": {"href": "https://live.example.net/malformed"}, "bitrate": "fast"},
         }
     ]
 }
