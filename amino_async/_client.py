@@ -300,9 +300,8 @@ class AminoClient:
         """Call any endpoint of a family and return the decoded JSON:API document, or None for a 204 answer.
 
         The escape hatch for endpoints without a resource: ``path`` is relative to the family's prefix, e.g.
-        ``await client.request("GET", "/programs", family="metadata")``; ``decode_document`` turns the answer
-        into models. Errors and retries are as for every other call; :meth:`request_raw` returns the
-        :class:`httpx.Response` instead.
+        ``await client.request("GET", "/programs", family="metadata")``. Errors and retries are as for every
+        other call; :meth:`request_raw` returns the :class:`httpx.Response` instead.
         """
         response = await self.request_raw(
             method, path, family=family, params=params, json=json, max_retries=max_retries

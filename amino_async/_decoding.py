@@ -465,7 +465,7 @@ def decode_entries(
     The hot path of every answer: the generated hook over ``{**attributes, "id": id}``, and only when that fails,
     :func:`_decode_tolerantly` field by field. A resource without ``attributes`` decodes into the defaults.
     """
-    hook = _resource_hook(model)
+    hook = _HOOKS.get(model) or _resource_hook(model)
     attributes = resource.get("attributes")
     if type(attributes) is dict:
         try:
