@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amino_async import (
-    AminoClient,
     Channel,
     DecodeError,
     Document,
@@ -1018,7 +1017,3 @@ async def test_request_returns_none_for_a_204_answer() -> None:
         assert await client.request("GET", path) is None
         document = await client.request("GET", path)
     assert isinstance(document, Document) and len(document.resources) > 0
-
-
-def test_strict_is_a_client_option() -> None:
-    assert AminoClient("https://customer.domain", username="u", password="p", strict=True)._shared.strict
