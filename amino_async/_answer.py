@@ -18,6 +18,7 @@ from typing import Any, Final, cast
 import httpx
 from attrs import define
 
+from ._decoding import load_json
 from ._errors import (
     AminoError,
     ApiError,
@@ -31,7 +32,7 @@ from ._errors import (
     ServerError,
     UnavailableForLegalReasonsError,
 )
-from ._jsonapi import decode_errors, load_json
+from ._jsonapi import decode_errors
 from .models import ErrorObject
 
 __all__ = ["Answer", "error_from_answer", "parse_retry_after", "read_body", "sent_secrets"]

@@ -24,8 +24,9 @@ from attrs import evolve, frozen
 
 from ._answer import Answer
 from ._constants import PAGE_SIZE
+from ._decoding import load_json
 from ._errors import ConfigurationError, DecodeError
-from ._jsonapi import Document, decode_models, load_json
+from ._jsonapi import Document, decode_document, decode_included
 from ._pagination import Page
 from ._request import CallOptions, Sender
 from ._urls import QueryValue, Route, Urls
@@ -124,15 +125,13 @@ class Api:
         if kind is None:
             return None
         if not answer.content:
-            if kind is Document:
-                return None
             return [] if _is_list(kind) else None
-        document = load_json(answer.content)
+        document = Document.parse(load_json(answer.content))
         if kind is Document:
-            return Document.parse(document)
+            return document
         if _is_list(kind):
-            return decode_models(document, get_args(kind)[0])
-        models = decode_models(document, kind)
+            return decode_document(document, get_args(kind)[0], strict=self.strict)
+        models = decode_document(document, kind, strict=self.strict)
         if len(models) != 1:
             raise DecodeError(f"expected one resource, found {len(models)}", path="data")
         return models[0]
@@ -146,18 +145,13 @@ class Api:
         *,
         number_param: str = "page_number",
         size: int = PAGE_SIZE,
-        decode: Decoder[M] | None = None,
     ) -> Page[M]:
         """One page of a listing that pages by ``number_param``; :meth:`Page.next_page` fetches the next."""
         number = query.get(number_param)
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             raise ConfigurationError(f"{number_param} must be a positive integer")
-        pager = _Pager(self, route, path, item, number_param, size, decode)
+        pager = _Pager(self, route, path, item, number_param, size)
         return await pager.fetch(self.urls.build(route, path, query), query, number, linked=False)
-
-
-#: Turns a page's JSON document into its items and its included resources by (type, id).
-Decoder = Callable[[Any], "tuple[list[M], Mapping[tuple[str, str], Any]]"]
 
 
 @frozen
@@ -170,19 +164,14 @@ class _Pager(Generic[M]):
     item: type[M]
     number_param: str
     size: int
-    decode: Decoder[M] | None
 
     async def fetch(self, url: str, query: Query, number: int, *, linked: bool) -> Page[M]:
         """The page at ``url``; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
         answer = await self.api.send(self.route.method, url)
-        document = load_json(answer.content) if answer.content else {}
-        if self.decode is not None:
-            items, included = self.decode(document)
-        else:
-            items, included = decode_models(document, self.item), {}
-        sent = document.get("links") if type(document) is dict else None
-        links: Mapping[str, Any] = sent if type(sent) is dict else {}
-        link = _href(links.get("next"))
+        document = Document.parse(load_json(answer.content) if answer.content else {})
+        strict = self.api.strict
+        items = decode_document(document, self.item, strict=strict)
+        link = document.next_link
         # Checked now, not when asked for: a link off the deployment's origin is an error in this very answer.
         next_url = self.api.urls.follow(link, where="links.next") if link is not None else None
 
@@ -199,19 +188,10 @@ class _Pager(Generic[M]):
         return Page(
             items=tuple(items),
             number=number,
-            links=links,
-            included=included,
+            links=document.links,
+            included=decode_included(document, self.item, strict=strict),
             fetch_next=fetch_next if more else None,
         )
-
-
-def _href(link: Any) -> str | None:
-    """A JSON:API link is a URL string or an object with ``href``."""
-    if type(link) is str and link:
-        return link
-    if type(link) is dict and type(link.get("href")) is str and link["href"]:
-        return str(link["href"])
-    return None
 
 
 def _is_list(kind: Any) -> bool:

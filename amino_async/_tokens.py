@@ -16,8 +16,8 @@ import anyio
 from attrs import define, field, frozen
 
 from ._constants import MAX_TOKEN_LIFETIME
+from ._decoding import structure
 from ._errors import AminoError, ConfigurationError, DecodeError
-from ._jsonapi import structure
 
 __all__ = [
     "LockWait",

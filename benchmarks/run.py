@@ -426,8 +426,9 @@ def render(data: dict[str, Any], command: str, notes: str) -> str:
         add(
             f"From bytes to models: a 100-channel page ({sizes['page_bytes']:,} bytes) and a streams answer "
             f"({sizes['streams_bytes']:,} bytes, {sizes['streams_count']} streams). The SDK is `load_json` + "
-            "`decode_models` (what every call runs); pydantic v2 is `model_validate_json` on models of the same "
-            "fields (in `decoding.py`). Microseconds per document.\n"
+            "`decode_document` (what every call runs; for the page that includes resolving each channel's genres "
+            "and products); pydantic v2 is `model_validate_json` on models of the same fields (in `decoding.py`). "
+            "Microseconds per document.\n"
         )
         add("| parser | page (us) | streams (us) |")
         add("| --- | ---: | ---: |")

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from amino_async import AminoError, Channel, DecodeError, Document, Genre, Product, Stream, Tokens, UserProfile
 from amino_async._answer import Answer, error_from_answer
-from amino_async._jsonapi import decode_errors, decode_models, decode_resource, load_json
+from amino_async._decoding import decode_resource, load_json
+from amino_async._jsonapi import decode_document, decode_errors, decode_included
 from amino_async._tokens import tokens_from_token_answer, tokens_from_user_stat
 from amino_async.models import ErrorObject
 
@@ -175,11 +176,13 @@ MODELS = [Channel, Stream, UserProfile, Genre, Product]
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 @settings(settings.get_profile(PROFILE))
 @given(data=st.data())
-def test_decode_models_and_resources(model: type, data: st.DataObject) -> None:
+def test_decode_document_and_resources(model: type, data: st.DataObject) -> None:
     document = data.draw(_document(model))
-    _only_decode_errors(lambda: decode_models(document, model))
+    for strict in (False, True):
+        _only_decode_errors(lambda strict=strict: decode_document(document, model, strict=strict))
     resource = data.draw(_resource(model))
-    _only_decode_errors(lambda: decode_resource(resource, model, path="included[0]"))
+    for strict in (False, True):
+        _only_decode_errors(lambda strict=strict: decode_resource(resource, model, path="included[0]", strict=strict))
 
 
 @settings(settings.get_profile(PROFILE))
@@ -187,11 +190,18 @@ def test_decode_models_and_resources(model: type, data: st.DataObject) -> None:
 def test_document_parse_and_its_resources(document: Any) -> None:
     def parse() -> None:
         parsed = Document.parse(document)
-        for resource in parsed.resources:
+        assert repr(parsed) and (parsed.data, parsed.links, parsed.meta, parsed.errors, parsed.next_link)
+        for resource in (*parsed.resources, *parsed.included):
             resource.refs()
+            parsed.get_included(resource.type, resource.id)
             for model in MODELS:
                 with contextlib.suppress(DecodeError):
                     resource.to(model)
+        for model in MODELS:
+            with contextlib.suppress(DecodeError):
+                decode_document(parsed, model)
+            with contextlib.suppress(DecodeError):
+                decode_included(parsed, model)
 
     _only_decode_errors(parse)
 
@@ -235,8 +245,9 @@ def test_load_json_and_every_decoder_of_a_body(content: bytes) -> None:
     def decode_all() -> None:
         value = load_json(content)
         for attempt in (
-            lambda: decode_models(value, Stream),
-            lambda: decode_models(value, Channel),
+            lambda: decode_document(value, Stream),
+            lambda: decode_document(value, Channel),
+            lambda: decode_document(value, Channel, strict=True),
             lambda: Document.parse(value),
             lambda: tokens_from_token_answer(value, received_at=0.0),
             lambda: tokens_from_user_stat(value, date=None, received_at=0.0),
@@ -252,7 +263,7 @@ def test_deeply_nested_documents_are_decode_errors_or_decoded() -> None:
     for depth in (10, 100, 900):
         document = _deep(depth)
         for model in MODELS:
-            _only_decode_errors(lambda document=document, model=model: decode_models(document, model))
+            _only_decode_errors(lambda document=document, model=model: decode_document(document, model))
         _only_decode_errors(lambda document=document: Document.parse(document))
     _only_decode_errors(lambda: load_json(b'{"data":[' * 10_000 + b"]}" * 10_000))
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Any, Final, Literal
-
-import attrs
 
 from .._constants import DEFAULT_BULK_CONCURRENCY
 from .._errors import AminoError
-from .._jsonapi import Resource, decode_models, decode_resource, relationship_refs
 from .._pagination import Page
 from .._resource import APIResource, uses
 from .._urls import Route
-from ..models import Channel, Genre, Product, Stream
+from ..models import Channel, Stream
 from ._bulk import ChannelStreams, Fanout, bulk_map
 
 __all__ = ["ChannelStreams", "Channels", "DeviceClass", "DrmSystem", "StreamType"]
@@ -22,8 +19,6 @@ __all__ = ["ChannelStreams", "Channels", "DeviceClass", "DrmSystem", "StreamType
 StreamType = Literal["hls", "dash", "mp4", "mss"]
 DrmSystem = Literal["fairplay", "widevine", "playready"]
 DeviceClass = Literal["stb", "mobile", "smarttv"]
-
-_INCLUDED_MODELS: dict[str, type[Genre] | type[Product]] = {"Genre": Genre, "Product": Product}
 
 
 LIST: Final = Route("GET", "metadata", "/channels")
@@ -52,7 +47,7 @@ class Channels(APIResource):
         ``client.with_options(max_retries=...)``.
         """
         query = {"page_number": page_number, "sort": sort, "filter": filter, "language": language}
-        return await self._api.retrying(max_retries).page(LIST, None, query, Channel, decode=_channel_page)
+        return await self._api.retrying(max_retries).page(LIST, None, query, Channel)
 
     @uses(LIST)
     async def iterate(
@@ -138,44 +133,3 @@ class Channels(APIResource):
                 return ChannelStreams(channel_id, None, exc)
 
         return bulk_map(fetch, channel_ids, concurrency=concurrency)
-
-
-def _channel_page(document: Any) -> tuple[builtins.list[Channel], dict[tuple[str, str], Any]]:
-    """A channels page's channels, with the genres and products it includes resolved."""
-    channels = decode_models(document, Channel)
-    included = _decode_included(document.get("included"))
-    if included or any(type(r) is dict and r.get("relationships") for r in _data(document)):
-        channels = [
-            _resolve(channel, resource, included) for channel, resource in zip(channels, _data(document), strict=False)
-        ]
-    return channels, included
-
-
-def _data(document: Mapping[str, Any]) -> builtins.list[Any]:
-    data = document.get("data")
-    return data if type(data) is list else [data]
-
-
-def _decode_included(value: Any) -> dict[tuple[str, str], Any]:
-    if type(value) is not list:
-        return {}
-    included: dict[tuple[str, str], Any] = {}
-    for index, item in enumerate(value):
-        if type(item) is not dict or type(item.get("type")) is not str:
-            continue
-        model = _INCLUDED_MODELS.get(item["type"])
-        path = f"included[{index}]"
-        decoded = decode_resource(item, model, path=path)[0] if model else Resource.parse(item, path=path)
-        included[(item["type"], str(decoded.id))] = decoded
-    return included
-
-
-def _resolve(channel: Channel, resource: Any, included: Mapping[tuple[str, str], Any]) -> Channel:
-    refs = channel.relationships
-    if type(resource) is dict and resource.get("relationships"):
-        refs = refs + relationship_refs(resource["relationships"])
-    genres = tuple(included[(r.type, r.id)] for r in refs if r.type == "Genre" and (r.type, r.id) in included)
-    products = tuple(included[(r.type, r.id)] for r in refs if r.type == "Product" and (r.type, r.id) in included)
-    if refs is channel.relationships and not genres and not products:
-        return channel
-    return attrs.evolve(channel, relationships=refs, genres=genres, products=products)

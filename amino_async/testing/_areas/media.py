@@ -70,7 +70,9 @@ _BAD_STREAM = {
         {
             "type": "PlayableStream",
             "id": '{"stream_url":"https://live.example.net/malformed"}',
-            "attributes": {"stream_url": "https://live.example.net/malformed", "bitrate": "fast"},
+            # The URL, which a client cannot do without, as an object: a descriptive attribute of the wrong type
+            # (the bitrate) is read as its default, so only a field like this one fails the whole answer.
+            "attributes": {"stream_url": {"href": "https://live.example.net/malformed"}, "bitrate": "fast"},
         }
     ]
 }
