@@ -12,7 +12,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Protocol, TypeAlias, TypedDict, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Literal,
+    Protocol,
+    TypeAlias,
+    TypedDict,
+    TypeVar,
+    runtime_checkable,
+)
 
 import attrs
 from attrs import Factory, define, field, frozen
@@ -162,12 +173,12 @@ class Credentials(Protocol):
         ...
 
 
-@frozen(repr=False)
-class PasswordLogin:
-    """A username and password, exchanged for tokens by createAccessToken's password grant.
+_P = TypeVar("_P", bound="_PasswordCredentials")
 
-    The password is sent in that call's body and nowhere else.
-    """
+
+@frozen(repr=False)
+class _PasswordCredentials:
+    """What the two ways in with a password share: who, the password, the profile, the password's fingerprint."""
 
     username: str = field(validator=_text("username"))
     password: str = field(validator=_text("password", required=False))
@@ -185,9 +196,17 @@ class PasswordLogin:
         """scrypt of the password, salted with the rest of the store key."""
         return f"password:{_scrypt(self.password, salt)}"
 
-    def with_profile(self, profile_id: str | None) -> PasswordLogin:
+    def with_profile(self: _P, profile_id: str | None) -> _P:
         """These credentials for ``profile_id``."""
         return attrs.evolve(self, profile_id=profile_id)
+
+
+@frozen(repr=False)
+class PasswordLogin(_PasswordCredentials):
+    """A username and password, exchanged for tokens by createAccessToken's password grant.
+
+    The password is sent in that call's body and nowhere else.
+    """
 
     async def obtain(self, calls: TokenCalls) -> Tokens:
         """The password grant."""
@@ -198,33 +217,14 @@ class PasswordLogin:
 
 
 @frozen(repr=False)
-class DigestLogin:
+class DigestLogin(_PasswordCredentials):
     """A username and password for the legacy loginUser call (HTTP Digest, realm "user").
 
     The password itself never leaves the process: Digest sends a hash. ``user_id`` is the path's user (default:
     the username). The legacy login knows no profiles: a ``profile_id`` is reached by a refresh grant naming it.
     """
 
-    username: str = field(validator=_text("username"))
-    password: str = field(validator=_text("password", required=False))
     user_id: str | None = field(default=None, kw_only=True, validator=_text("user_id", required=False))
-    profile_id: str | None = field(default=None, kw_only=True, validator=_text("profile_id", required=False))
-
-    can_log_in: ClassVar[bool] = True
-    slow_fingerprint: ClassVar[bool] = True
-
-    @property
-    def user(self) -> str:
-        """The username."""
-        return self.username
-
-    def fingerprint(self, salt: str) -> str:
-        """scrypt of the password, salted with the rest of the store key."""
-        return f"password:{_scrypt(self.password, salt)}"
-
-    def with_profile(self, profile_id: str | None) -> DigestLogin:
-        """These credentials for ``profile_id``."""
-        return attrs.evolve(self, profile_id=profile_id)
 
     async def obtain(self, calls: TokenCalls) -> Tokens:
         """loginUser with Digest, then a profile switch if one was asked for."""

@@ -4,8 +4,8 @@ A resource method does nothing else::
 
     @uses(STREAMS)
     async def streams(self, channel_id: str, *, stream_type: StreamType | None = None) -> list[Stream]:
-        return await self._call(STREAMS, {"channel_id": channel_id}, query={"streamType": stream_type},
-                                answer=list[Stream])
+        return await self._api.call(STREAMS, {"channel_id": channel_id}, query={"streamType": stream_type},
+                                    answer=list[Stream])
 
 and :class:`Api`, which a client hands to its resources, does the rest on the one send path: builds and checks
 the URL (:mod:`amino_async._urls`), sends with the view's auth and options (:mod:`amino_async._request`), and
@@ -205,18 +205,6 @@ class APIResource:
 
     def __init__(self, api: Api) -> None:
         self._api = api
-
-    async def _call(
-        self,
-        route: Route,
-        path: PathParams | None = None,
-        *,
-        query: Query | None = None,
-        json: Any = None,
-        answer: Any = None,
-    ) -> Any:
-        """Send ``route`` with its path parameters, query and JSON body; the answer decoded as ``answer``."""
-        return await self._api.call(route, path, query=query, json=json, answer=answer)
 
     async def _user_id(self, given: str | None) -> str:
         """``given``, else the logged-in user's id (what user-scoped paths default to)."""
