@@ -63,6 +63,13 @@ def routes_of(method: Callable[..., Any]) -> tuple[Route, ...]:
 
 
 @frozen
+class Decode(Generic[T]):
+    """An answer that is not a JSON:API document (the legacy API's): ``decode(json, strict)`` makes its value."""
+
+    decode: Callable[[Any, bool], T]
+
+
+@frozen
 class Api:
     """What a resource may use of its client: the one send path, with the view's auth, options and strictness.
 
@@ -121,11 +128,14 @@ class Api:
         return await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
 
     def decode(self, answer: Answer, kind: Any) -> Any:
-        """The answer's body as ``kind``: None for no body, a ``Document``, a model, or a list of models."""
+        """The answer's body as ``kind``: None (no body wanted), a ``Document``, a model, a list of models, or a
+        :class:`Decode` of a body that is not JSON:API."""
         if kind is None:
             return None
         if not answer.content:
             return [] if _is_list(kind) else None
+        if isinstance(kind, Decode):
+            return kind.decode(load_json(answer.content), self.strict)
         document = Document.parse(load_json(answer.content))
         if kind is Document:
             return document
@@ -205,6 +215,18 @@ class APIResource:
 
     def __init__(self, api: Api) -> None:
         self._api = api
+
+    async def _profile_id(self, given: str | None) -> str:
+        """``given``, else the view's profile (``client.as_profile(id)``), else the logged-in profile's id."""
+        if given is not None:
+            return given
+        auth = self._api.auth
+        if auth.profile_id is not None:
+            return auth.profile_id
+        tokens = await auth.ensure_tokens()
+        if tokens.profile_id is None:
+            raise ConfigurationError("the server did not say which profile is logged in; pass user_profile_id")
+        return tokens.profile_id
 
     async def _user_id(self, given: str | None) -> str:
         """``given``, else the logged-in user's id (what user-scoped paths default to)."""
