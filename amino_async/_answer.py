@@ -48,6 +48,8 @@ _MAX_DETAIL: Final = 300
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]+")
 #: What a decompressor may produce in one step: bounds the memory a compression bomb can take per chunk.
 _INFLATE_STEP: Final = 256 * 1024
+#: How much compressed input a decompressor is given at once.
+_FEED_STEP: Final = 64 * 1024
 _REDACTED: Final = "[redacted]"
 
 
@@ -170,23 +172,29 @@ class _Inflater:
         self._started = False
 
     def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
+        """The decompressed pieces of ``data``, stopping once ``budget`` bytes came out."""
         if not self._started and self._raw_fallback:
             self._started = True
             try:
-                probe = zlib.decompressobj(zlib.MAX_WBITS)
-                probe.decompress(data[:64], 1)
+                zlib.decompressobj(zlib.MAX_WBITS).decompress(data[:64], 1)
             except zlib.error:
                 self._decompress = zlib.decompressobj(-zlib.MAX_WBITS)
+        view = memoryview(data)
         produced = 0
-        pending = data
-        while pending and produced < budget:
-            piece = self._decompress.decompress(pending, min(_INFLATE_STEP, budget - produced))
-            produced += len(piece)
-            pending = self._decompress.unconsumed_tail
-            if piece:
-                yield piece
-            elif not pending:
-                break
+        # A whole body in one chunk (a transport that reads it all) goes in a slice at a time: zlib copies the
+        # input it has not consumed after every step, and a step of a bomb consumes only a few hundred bytes.
+        for start in range(0, len(view), _FEED_STEP):
+            pending: bytes | memoryview = view[start : start + _FEED_STEP]
+            while pending and produced < budget:
+                piece = self._decompress.decompress(pending, min(_INFLATE_STEP, budget - produced))
+                produced += len(piece)
+                pending = self._decompress.unconsumed_tail
+                if piece:
+                    yield piece
+                elif not pending:
+                    break
+            if produced >= budget:
+                return
 
 
 def sent_secrets(answer: Answer, given: tuple[str, ...]) -> tuple[str, ...]:
@@ -263,6 +271,6 @@ def _redirect_target(answer: Answer) -> str:
         return "nowhere (no Location header)"
     try:
         target = answer.response.request.url.join(location).copy_with(query=None, fragment=None)
-    except (httpx.InvalidURL, ValueError):
+    except Exception:
         return "an invalid URL"
     return _CONTROL.sub("", str(target))[:_MAX_DETAIL]

@@ -42,7 +42,7 @@ from ._constants import (
 )
 from ._credentials import Credentials, GivenTokens, credentials_from, store_key
 from ._errors import AminoError, AuthenticationError, ConfigurationError, TransportError
-from ._http import drain
+from ._http import auth_bases, choose_library, drain, library_of, pool_class, timeout_for
 from ._request import RetryPolicy, Sender
 from ._token_calls import TokenCalls
 from ._tokens import MemoryTokenStore, TokenLease, Tokens, TokenStore, lease_of
@@ -81,7 +81,14 @@ def _again(error: AminoError) -> AminoError:
     return clone
 
 
-class AminoAuth(httpx.Auth):
+if TYPE_CHECKING:
+    _AuthBase = httpx.Auth
+else:
+    # httpx's and httpx2's Auth alike, where both are installed: each library takes only its own as ``auth=``.
+    _AuthBase = type("_AuthBase", auth_bases(), {"__slots__": ()})
+
+
+class AminoAuth(_AuthBase):
     """An :class:`httpx.Auth` that gives every request to the Amino deployment a valid bearer token.
 
     Works inside :class:`~amino_async.AminoClient` and on its own::
@@ -407,8 +414,11 @@ class AminoAuth(httpx.Auth):
 
     def _token_calls(self) -> TokenCalls:
         if self._calls is None:
-            # Standalone use without an http_client: a small client of the auth's own, made on first need.
-            http = httpx.AsyncClient(transport=self._transport, timeout=DEFAULT_TIMEOUT, trust_env=True)
+            # Standalone use without an http_client: a small client of the auth's own, made on first need, of the
+            # library of the transport given (else the default one).
+            lib = library_of(self._transport) if self._transport is not None else None
+            lib = lib or choose_library()
+            http = pool_class(lib)(transport=self._transport, timeout=timeout_for(lib, DEFAULT_TIMEOUT))
             self._set_sender(Sender(http, owns_http=True, retry=self._retry, timeout=DEFAULT_TIMEOUT))
             assert self._calls is not None
         return self._calls

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import ssl
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 import anyio
@@ -28,11 +30,12 @@ from ._constants import (
 )
 from ._credentials import Credentials, GivenTokens, credentials_from
 from ._errors import ClientClosedError, ConfigurationError
+from ._http import choose_library, library_of, limits_for, pool_class, timeout_for
 from ._jsonapi import Document
 from ._request import CallOptions, RetryPolicy, Sender
 from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
-from ._transport import default_transport
+from ._transport import AutoTransport, CertTypes, Network, ssl_context
 from ._urls import QueryValue, Urls, parse_base_url
 from .resources import Channels, Profiles, Streams
 
@@ -52,30 +55,23 @@ Params = Mapping[str, QueryValue]
 _VIEW_CACHE_SIZE: Final = 1024
 
 
-class _Cookieless(httpx.Cookies):
-    """Cookies that are never kept: the pool's, since the SDK never sends a pool-wide cookie."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-
-_NO_COOKIES: Final = _Cookieless()
-
-
-class _Pool(httpx.AsyncClient):
-    """The SDK's own pool: it keeps no cookie jar, so it need not read the cookies of every answer.
-
-    One user's session cookie must never ride along with another user's call: requests are built without any
-    jar (:class:`~amino_async._request.Sender`), and this pool does not even fill one.
-    """
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, cookies: Any) -> None:
-        return None
+def _library(http_client: Any, transport: Any, name: str | None) -> ModuleType:
+    """The HTTP library of a client: that of the object passed, else the one asked for, else the default."""
+    if http_client is not None and transport is not None:
+        raise ConfigurationError("give http_client or transport, not both")
+    given = http_client if http_client is not None else transport
+    if given is None:
+        return choose_library(name)
+    lib = library_of(given)
+    if http_client is not None and (lib is None or not isinstance(http_client, lib.AsyncClient)):
+        raise ConfigurationError("http_client must be an httpx.AsyncClient or an httpx2.AsyncClient")
+    if lib is None:
+        return choose_library(name) if name is not None else httpx  # a transport of no library's: httpx's duck type
+    if name is not None and lib.__name__ != name:
+        raise ConfigurationError(
+            f"http_library={name!r}, but the {'http_client' if http_client else 'transport'} given is {lib.__name__}'s"
+        )
+    return lib
 
 
 @attrs.define
@@ -131,14 +127,21 @@ class AminoClient:
         *,
         credentials: Credentials | None = None,
         token_store: TokenStore | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | Any = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
-        limits: httpx.Limits = DEFAULT_LIMITS,
+        limits: httpx.Limits | Any = DEFAULT_LIMITS,
         headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | Any | None = None,
+        transport: httpx.AsyncBaseTransport | Any | None = None,
+        http_library: str | None = None,
+        proxy: str | None = None,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        http2: bool = False,
+        trust_env: bool = True,
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
         prefixes: Mapping[Family, str] | None = None,
         refresh_margin: float = REFRESH_MARGIN,
         token_timeout: float = TOKEN_CALL_TIMEOUT,
@@ -147,11 +150,22 @@ class AminoClient:
         allow_insecure_http: bool = False,
         **shortcuts: Unpack[CredentialKeywords],
     ) -> None:
-        if http_client is not None and transport is not None:
-            raise ConfigurationError("give http_client or transport, not both")
         if deadline is not None and deadline <= 0:
             raise ConfigurationError("deadline must be a positive number of seconds")
         url = parse_base_url(base_url, allow_insecure_http=allow_insecure_http)
+        lib = _library(http_client, transport, http_library)
+        if http_client is not None:
+            pool_options = {"transport": transport, "proxy": proxy, "cert": cert, "event_hooks": event_hooks}
+            given = [name for name, value in pool_options.items() if value is not None]
+            given += [
+                name
+                for name, value in (("verify", verify), ("http2", http2), ("trust_env", trust_env))
+                if value is not {"verify": True, "http2": False, "trust_env": True}[name]
+            ]
+            if given:
+                raise ConfigurationError(
+                    f"{', '.join(given)}: set these on the http_client you pass; the SDK uses it as given"
+                )
         store = token_store if token_store is not None else MemoryTokenStore()
         policy = retry or RetryPolicy(max_retries=max_retries)
         auth_options: dict[str, Any] = {
@@ -165,19 +179,28 @@ class AminoClient:
         # The auth checks the credentials before any pool exists, so a bad call leaves nothing to close.
         auth = AminoAuth(url, credentials, **auth_options, **shortcuts)
         owns_http = http_client is None
+        pool_timeout = timeout_for(lib, timeout)
         if http_client is None:
-            http_client = _Pool(
-                transport=transport if transport is not None else default_transport(limits),
-                timeout=timeout,
+            network = Network(
+                limits=limits_for(lib, limits),
+                ssl_context=ssl_context(verify, cert, trust_env=trust_env),
+                proxy=proxy,
+                trust_env=trust_env,
+                http2=http2,
+            )
+            http_client = pool_class(lib)(
+                transport=transport if transport is not None else AutoTransport(lib, network),
+                timeout=pool_timeout,
                 headers={"User-Agent": USER_AGENT, **(headers or {})},
                 follow_redirects=False,
+                event_hooks=dict(event_hooks) if event_hooks else None,
             )
         auth.use_http_client(http_client)
         sender = Sender(
             http_client,
             owns_http=owns_http,
             retry=policy,
-            timeout=timeout if owns_http else None,
+            timeout=pool_timeout if owns_http else None,
             deadline=deadline,
             # On a client of the caller's own they go with each call; the SDK's own pool has them already.
             headers=headers if not owns_http else None,

@@ -36,6 +36,8 @@ from ._errors import (
     TimeoutError,
     TransportError,
 )
+from ._http import library_of, timeout_for
+from ._transport import MAX_BODY_EXTENSION
 
 __all__ = ["TOKEN_CALL_RETRY", "CallOptions", "RetryPolicy", "Sender"]
 
@@ -140,7 +142,7 @@ class Sender:
         self.retries = 0
         self.closed = False
         #: The HTTP library ``http`` belongs to (httpx or httpx2): its request, error and auth classes are used.
-        self.library = httpx
+        self.library = library_of(http) or httpx
         self._timeouts: dict[object, dict[str, float | None]] = {}
 
     async def aclose(self) -> None:
@@ -206,12 +208,14 @@ class Sender:
         merged = http.headers.copy()
         merged.update(headers)
         try:
-            return self.library.Request(
-                method, url, headers=merged, content=body, extensions={"timeout": self._timeout_of(timeout)}
+            extensions = {"timeout": self._timeout_of(timeout), MAX_BODY_EXTENSION: self.max_response_size}
+            request: httpx.Request = self.library.Request(
+                method, url, headers=merged, content=body, extensions=extensions
             )
-        except (httpx.InvalidURL, ValueError, TypeError):
+        except (self.library.InvalidURL, ValueError, TypeError):
             # The URL builder checked every part the SDK put in; what is left is a header of the caller's own.
             raise ConfigurationError("the request cannot be built: a header name or value is not valid") from None
+        return request
 
     def _timeout_of(self, timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
         """The per-phase timeouts of a request, as the transports read them (built once per distinct value)."""
@@ -219,8 +223,7 @@ class Sender:
         key: object = value if isinstance(value, (int, float)) else (value.connect, value.read, value.write, value.pool)
         cached = self._timeouts.get(key)
         if cached is None:
-            phases = value if isinstance(value, self.library.Timeout) else self.library.Timeout(value)
-            cached = self._timeouts[key] = phases.as_dict()
+            cached = self._timeouts[key] = timeout_for(self.library, value).as_dict()
         return cached
 
     async def _attempts(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from amino_async import AminoClient
+from amino_async._http import choose_library
 from amino_async.testing import FakeAmino
+
+#: The HTTP library the suite runs on: the one the SDK picks by default (httpx2 where installed, else httpx), or
+#: ``$AMINO_HTTP_LIBRARY``'s. Test modules import it as ``httpx``, so one suite checks both libraries.
+httpx = choose_library()
 
 BASE_URL = "http://localhost"
 USERNAME = "user@example.com"

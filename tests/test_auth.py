@@ -7,7 +7,6 @@ import logging
 
 import anyio
 import attrs
-import httpx
 import pytest
 
 from amino_async import (
@@ -22,7 +21,7 @@ from amino_async import (
 )
 from amino_async.testing import FakeAmino
 
-from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, in_process, secrets_of
+from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, httpx, in_process, secrets_of
 
 
 @pytest.fixture

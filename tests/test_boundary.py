@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from amino_async import (
@@ -40,7 +39,7 @@ from amino_async import (
 from amino_async.testing import FakeAmino
 from amino_async.testing._server import serve
 
-from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, in_process
+from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, httpx, in_process
 
 FAST_RETRY = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
 TOKENS_PATH = "/api/auth/v1/access_tokens"

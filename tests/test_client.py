@@ -13,7 +13,6 @@ from typing import Any
 
 import anyio
 import anyio.lowlevel
-import httpx
 import pytest
 
 from amino_async import (
@@ -41,7 +40,7 @@ from amino_async import (
 from amino_async.resources._bulk import bulk_map
 from amino_async.testing import FakeAmino
 
-from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, in_process
+from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, httpx, in_process
 
 FAST_RETRY = RetryPolicy(max_retries=2, initial_delay=0.01, max_delay=0.05)
 

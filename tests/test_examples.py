@@ -11,12 +11,11 @@ from types import ModuleType
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from amino_async.testing import FakeAmino
 
-from .helpers import in_process
+from .helpers import httpx, in_process
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -13,7 +13,6 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +23,8 @@ from amino_async._decoding import decode_resource, load_json
 from amino_async._jsonapi import decode_document, decode_errors, decode_included
 from amino_async._tokens import tokens_from_token_answer, tokens_from_user_stat
 from amino_async.models import ErrorObject
+
+from .helpers import httpx
 
 settings.register_profile(
     "ci", max_examples=60, deadline=3_000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

@@ -14,7 +14,6 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from amino_async import (
@@ -34,7 +33,7 @@ from amino_async import (
 from amino_async import _errors as errors_module
 from amino_async.testing import FakeAmino, FaultProxy
 
-from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, in_process, secrets_of
+from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, httpx, in_process, secrets_of
 
 FAST_RETRY = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
 

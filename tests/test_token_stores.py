@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from amino_async import (
@@ -32,6 +31,8 @@ from amino_async import (
 )
 from amino_async.testing import FakeAmino
 from tests.helpers import PASSWORD, USERNAME
+
+from .helpers import httpx
 
 
 def _tokens(n: int) -> Tokens:

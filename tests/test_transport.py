@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
-import httpx
 import pytest
 from anyio.abc import SocketStream
 from anyio.streams.stapled import MultiListener
@@ -26,7 +25,7 @@ from amino_async._transport import AiohttpTransport, AutoTransport
 from amino_async.testing import FakeAmino
 from amino_async.testing._server import serve
 
-from .helpers import PASSWORD, USERNAME
+from .helpers import PASSWORD, USERNAME, httpx
 
 FAST_RETRY = RetryPolicy(max_retries=1, initial_delay=0.01, max_delay=0.01)
 
@@ -90,7 +89,7 @@ async def test_the_default_transport_serves_logins_and_data_over_a_socket(anyio_
 async def test_without_the_speedups_extra_asyncio_uses_httpcore(
     anyio_backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "httpx_aiohttp", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "aiohttp", None)  # as if not installed
     fake = FakeAmino(channels=1)
     async with fake.serve() as url, AminoClient(url, username=USERNAME, password=PASSWORD) as client:
         assert await client.channels.streams(fake.channel_id(0))

@@ -18,13 +18,12 @@ from contextlib import contextmanager
 
 import anyio
 import attrs
-import httpx
 import pytest
 
 from amino_async import AminoClient, AminoError, ChannelStreams, RetryPolicy
 from amino_async.testing import FakeAmino, FaultProxy
 
-from ..helpers import PASSWORD, USERNAME
+from ..helpers import PASSWORD, USERNAME, httpx
 
 pytestmark = pytest.mark.chaos
 

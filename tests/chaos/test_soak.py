@@ -8,13 +8,12 @@ from __future__ import annotations
 import gc
 import os
 
-import httpx
 import pytest
 
 from amino_async import AminoClient, RetryPolicy
 from amino_async.testing import FakeAmino
 
-from ..helpers import BASE_URL, PASSWORD, USERNAME
+from ..helpers import BASE_URL, PASSWORD, USERNAME, httpx
 
 pytestmark = pytest.mark.soak
 

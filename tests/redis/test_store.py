@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
 
 import anyio
-import httpx
 import pytest
 import redis
 
@@ -19,6 +18,7 @@ from amino_async import AminoClient, RedisTokenStore, SharedTokenStore, TokenLea
 from amino_async.testing import FakeAmino
 from tests.helpers import PASSWORD, USERNAME
 
+from ..helpers import httpx
 from .conftest import SlowReplies, free_port
 
 pytestmark = pytest.mark.redis

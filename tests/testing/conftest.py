@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from amino_async.testing import FakeAmino
+
+from ..helpers import httpx
 
 
 @pytest.fixture

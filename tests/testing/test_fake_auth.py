@@ -7,10 +7,11 @@ import time
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from amino_async.testing import FakeAmino, FakeProfile
+
+from ..helpers import httpx
 
 TOKENS = "/api/auth/v1/access_tokens"
 CHANNELS = "/api/metadata/v1/channels"

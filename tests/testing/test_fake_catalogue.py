@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 from amino_async.testing import FakeAmino
+
+from ..helpers import httpx
 
 CHANNELS = "/api/metadata/v1/channels"
 CHANNEL_STREAMS = "/api/v1/channels/{}/relationships/streams"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import anyio
-import httpx
 import pytest
 
 from amino_async.testing import FakeAmino
+
+from ..helpers import httpx
 
 CHANNELS = "/api/metadata/v1/channels"
 TOKENS = "/api/auth/v1/access_tokens"

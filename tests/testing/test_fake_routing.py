@@ -6,7 +6,6 @@ import json
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +14,8 @@ from starlette.responses import Response
 from amino_async.testing import FakeAmino, _app
 from amino_async.testing._areas import ROUTES
 from amino_async.testing._routing import Call, FakeRoute, Router
+
+from ..helpers import httpx
 
 PASSWORD = {"grant_type": "password", "credentials": {"username": "user@example.com", "password": "secret"}}
 RECORDING_STREAMS = "/api/v1/recordings/{}/relationships/streams"

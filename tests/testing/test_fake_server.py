@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import anyio
-import httpx
 
 from amino_async.testing import FakeAmino
+
+from ..helpers import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = {"grant_type": "password", "credentials": {"username": "user@example.com", "password": "secret"}}

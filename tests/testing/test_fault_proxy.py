@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 
 import anyio
-import httpx
 import pytest
 
 from amino_async import AminoClient, RetryPolicy
 from amino_async.testing import FakeAmino, FaultProxy
+
+from ..helpers import httpx
 
 STREAMS = "/api/v1/channels/{}/relationships/streams"
 PASSWORD = {"grant_type": "password", "credentials": {"username": "user@example.com", "password": "secret"}}
