@@ -1,20 +1,42 @@
-"""Developer tasks: ``nox -s tests lint typecheck`` is what CI runs."""
+"""Developer tasks: ``nox`` alone runs what CI runs (the suite on both HTTP libraries, lint, typecheck).
+
+The suite runs twice: on httpx2 with the newest Python here and on httpx with Python 3.10 (which httpx2 does not
+support), so both libraries and both ends of the supported Python range are covered; the slow chaos run is in the
+first only.
+"""
 
 from __future__ import annotations
 
 import nox
 
 nox.options.default_venv_backend = "uv|venv"
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests-httpx2", "tests-httpx", "lint", "typecheck"]
 
 TEST_DEPS = ["pytest>=8", "trio>=0.25", "hypothesis>=6.100", "fastapi>=0.110"]
 LINT_DEPS = ["ruff>=0.6"]
 TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
 
 
+def _suite(session: nox.Session, library: str, *marks: str) -> None:
+    session.install(".[cli,redis]", *TEST_DEPS)
+    session.run("pytest", *marks, *session.posargs, env={"AMINO_HTTP_LIBRARY": library})
+
+
+@nox.session(name="tests-httpx2", python="3.13")
+def tests_httpx2(session: nox.Session) -> None:
+    """The whole suite on httpx2, every async test under asyncio and trio."""
+    _suite(session, "httpx2")
+
+
+@nox.session(name="tests-httpx", python="3.10")
+def tests_httpx(session: nox.Session) -> None:
+    """The suite on httpx with the oldest Python supported (the chaos run is in tests-httpx2's)."""
+    _suite(session, "httpx", "-m", "not soak and not chaos")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite; every async test runs under asyncio and trio."""
+    """The suite with this Python and the default library (httpx2 where it installs): the quick one to iterate."""
     session.install(".[cli,redis]", *TEST_DEPS)
     session.run("pytest", *session.posargs)
 
