@@ -111,6 +111,7 @@ _KNOWN_COMMANDS = (
     "pip install",
     "python -m pip install nox",
     "nox -s",
+    "nox",  # alone: what .ci/run runs
     "amino-async",
     "python -m amino_async",
     "export AMINO_",
