@@ -31,6 +31,7 @@ from ._file_store import FileTokenStore
 from ._jsonapi import Document, Resource
 from ._pagination import Page
 from ._request import RetryPolicy
+from ._resource import RawResponse
 from ._tokens import (
     MemoryTokenStore,
     SharedTokenStore,
@@ -104,6 +105,7 @@ __all__ = [
     "Product",
     "ProtectionKey",
     "RateLimitError",
+    "RawResponse",
     "Resource",
     "ResourceRef",
     "ResponseTooLargeError",

@@ -15,9 +15,10 @@ calls, so that every method can be listed with its HTTP method and path (``api.m
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
 
 from attrs import evolve, frozen
@@ -125,7 +126,11 @@ class Api:
 
     async def send(self, method: str, url: str, *, json: Any = None) -> Answer:
         """Send one call to an URL built by :attr:`urls`."""
-        return await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
+        answer = await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
+        captured = _CAPTURED.get()
+        if captured is not None:
+            captured.append(answer)
+        return answer
 
     def decode(self, answer: Answer, kind: Any) -> Any:
         """The answer's body as ``kind``: None (no body wanted), a ``Document``, a model, a list of models, or a
@@ -208,6 +213,63 @@ def _is_list(kind: Any) -> bool:
     return get_origin(kind) in (list, tuple)
 
 
+#: The answers of the calls made in this context, while a ``with_raw_response`` method runs (None otherwise).
+_CAPTURED: Final[contextvars.ContextVar[list[Answer] | None]] = contextvars.ContextVar("amino_captured", default=None)
+
+
+@frozen
+class RawResponse(Generic[T]):
+    """A typed call's value beside the HTTP answer it came from (``client.channels.with_raw_response.list()``).
+
+    ``http_response`` is the library's response, read (its body the decoded one); for a method that makes several
+    calls (an iterator's pages, a range of days), the last of them, and ``http_responses`` all of them in order.
+    """
+
+    parsed: T
+    http_responses: tuple[Any, ...]
+
+    @property
+    def http_response(self) -> Any:
+        """The (last) HTTP response of the call."""
+        return self.http_responses[-1] if self.http_responses else None
+
+    @property
+    def headers(self) -> Any:
+        """The headers of :attr:`http_response`."""
+        return self.http_response.headers if self.http_response is not None else {}
+
+    @property
+    def request_id(self) -> str | None:
+        """The request id the server sent (``X-Request-Id``), for support requests and logs."""
+        value = self.headers.get("x-request-id") if self.http_response is not None else None
+        return str(value) if value else None
+
+
+class _WithRawResponse:
+    """A resource's methods, each returning a :class:`RawResponse` of what the method returns."""
+
+    __slots__ = ("_resource",)
+
+    def __init__(self, resource: APIResource) -> None:
+        self._resource = resource
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[RawResponse[Any]]]:
+        method = getattr(self._resource, name)
+        if name.startswith("_") or not inspect.iscoroutinefunction(method):
+            raise AttributeError(f"{type(self._resource).__name__}.{name} makes no single awaited call")
+
+        async def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
+            answers: list[Answer] = []
+            token = _CAPTURED.set(answers)
+            try:
+                parsed = await method(*args, **kwargs)
+            finally:
+                _CAPTURED.reset(token)
+            return RawResponse(parsed, tuple(answer.http_response() for answer in answers))
+
+        return call
+
+
 class APIResource:
     """Base of the resources: each holds the :class:`Api` of the client (or view) it belongs to."""
 
@@ -215,6 +277,11 @@ class APIResource:
 
     def __init__(self, api: Api) -> None:
         self._api = api
+
+    @property
+    def with_raw_response(self) -> Any:
+        """These methods, each returning a :class:`RawResponse`: the value and the HTTP answer behind it."""
+        return _WithRawResponse(self)
 
     async def _profile_id(self, given: str | None) -> str:
         """``given``, else the view's profile (``client.as_profile(id)``), else the logged-in profile's id."""

@@ -631,3 +631,48 @@ async def test_request_returns_the_document_and_request_raw_the_response(fake: F
         assert raw.status_code == 200 and raw.json()["data"]
         with pytest.raises(NotFoundError):
             await client.request("GET", "/nothing/here")
+
+
+# --- raw answers and per-call options ----------------------------------------------------------------------
+
+
+async def test_a_typed_calls_http_response_and_request_id_beside_its_models(fake: FakeAmino) -> None:
+    async with in_process(fake) as client:
+        raw = await client.channels.with_raw_response.streams(fake.channel_id(0))
+        page = await client.channels.with_raw_response.list(page_number=2)
+    assert raw.parsed and all(isinstance(stream, Stream) for stream in raw.parsed)
+    assert raw.http_response.status_code == 200
+    assert raw.http_response.json()["data"]
+    assert raw.request_id and raw.request_id == raw.headers["x-request-id"]
+    assert page.parsed.number == 2 and len(page.http_responses) == 1
+
+
+async def test_raw_responses_are_kept_apart_between_concurrent_calls(fake: FakeAmino) -> None:
+    async with in_process(fake) as client:
+        results: dict[int, Any] = {}
+
+        async def fetch(i: int) -> None:
+            results[i] = await client.channels.with_raw_response.streams(fake.channel_id(i))
+
+        async with anyio.create_task_group() as tg:
+            for i in range(10):
+                tg.start_soon(fetch, i)
+    for i, raw in results.items():
+        assert len(raw.http_responses) == 1
+        assert fake.channel_id(i) in str(raw.http_response.request.url)
+
+
+async def test_with_options_sets_timeout_retries_and_headers_for_its_calls_only(fake: FakeAmino) -> None:
+    recorder = HeaderRecorder(fake)
+    async with AminoClient(
+        BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD, retry=FAST_RETRY
+    ) as client:
+        tagged = client.with_options(headers={"X-Trace": "abc"}, max_retries=0)
+        fake.inject(streams_path(fake, 0), status=503, times=1)
+        with pytest.raises(ServerError):
+            await tagged.channels.streams(fake.channel_id(0))
+        await client.channels.streams(fake.channel_id(0))  # the client's own: no header, retries as before
+    data_calls = [headers for path, headers, _ in recorder.requests if path.endswith("/relationships/streams")]
+    assert data_calls[0].get("x-trace") == "abc"
+    assert "x-trace" not in data_calls[-1]
+    assert fake.stats.faults["503"] == 1

@@ -52,13 +52,18 @@ def answer(
 ) -> Response:
     """A response carrying the fake's own ``Date`` (``now``: the reported time to use, so that a body
     stating the time and the header agree)."""
-    all_headers = {"date": _http_date(reported_now(fake) if now is None else now)}
+    # Every answer names itself, as the platform's gateways do: what a client quotes to support.
+    all_headers = {"date": _http_date(reported_now(fake) if now is None else now), "x-request-id": _request_id()}
     if headers:
         all_headers.update(headers)
     return Response(body, status, all_headers, media_type)
 
 
 # --- error bodies ----------------------------------------------------------------------------------
+
+
+def _request_id() -> str:
+    return secrets.token_hex(8)
 
 
 def _error_id() -> str:
