@@ -27,6 +27,7 @@ from ._errors import (
     TransportError,
     UnavailableForLegalReasonsError,
 )
+from ._events import Event, configure_from_environment
 from ._file_store import FileTokenStore
 from ._jsonapi import Document, Resource
 from ._pagination import Page
@@ -56,6 +57,9 @@ from .resources import ChannelStreams, Fanout
 
 if TYPE_CHECKING:
     from ._redis import RedisTokenStore as RedisTokenStore
+
+
+configure_from_environment()
 
 
 def __getattr__(name: str) -> object:
@@ -92,6 +96,7 @@ __all__ = [
     "DigestLogin",
     "Document",
     "ErrorObject",
+    "Event",
     "Fanout",
     "FileTokenStore",
     "Genre",

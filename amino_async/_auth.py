@@ -23,7 +23,7 @@ import copy
 import logging
 import math
 import time
-from collections.abc import AsyncGenerator, Generator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import anyio
@@ -42,6 +42,7 @@ from ._constants import (
 )
 from ._credentials import Credentials, GivenTokens, credentials_from, store_key
 from ._errors import AminoError, AuthenticationError, ConfigurationError, TransportError
+from ._events import Event, EventHook, EventKind, Events
 from ._http import auth_bases, choose_library, drain, library_of, pool_class, timeout_for
 from ._request import RetryPolicy, Sender
 from ._token_calls import TokenCalls
@@ -131,6 +132,7 @@ class AminoAuth(_AuthBase):
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
+        on_event: EventHook | None = None,
         **shortcuts: Unpack[CredentialKeywords],
     ) -> None:
         url = parse_base_url(base_url, allow_insecure_http=allow_insecure_http)
@@ -149,6 +151,7 @@ class AminoAuth(_AuthBase):
         if isinstance(credentials, GivenTokens):
             initial = credentials.tokens
         self._credentials = credentials
+        self._events = Events(on_event)
         self._profile_id = credentials.profile_id if credentials is not None else shortcuts.get("profile_id")
         self._urls = Urls(url, {**DEFAULT_PREFIXES, **(prefixes or {})})
         self._store: TokenStore = token_store if token_store is not None else MemoryTokenStore()
@@ -279,13 +282,8 @@ class AminoAuth(_AuthBase):
             # Free the 401's connection before waiting: with every waiter holding one, a full pool would leave
             # no connection for the renewal and the replays.
             await drain(response, _SMALL_ANSWER)
-            logger.debug(
-                "401 for %s %s; %s and replaying",
-                request.method,
-                request.url.path,
-                "token already replaced" if self._tokens is not tokens else "renewing",
-            )
             tokens, renewed = await self._renewed(stale=tokens)
+            self._events.emit(Event("replay", request.method, request.url.path, 401, replays + 1, user=tokens.user_id))
             request.headers["Authorization"] = f"Bearer {tokens.access_token}"
             replays += 1
             response = yield request
@@ -377,7 +375,6 @@ class AminoAuth(_AuthBase):
                 if newest is not None and newest.refresh_token and not (interrupted and can_log_in):
                     tokens = await self._refresh(newest.refresh_token)
                     if tokens is not None:
-                        logger.info("refreshed the access token for %s", self._who(tokens))
                         return await self._adopt(tokens, lease), True
                     if can_log_in:
                         logger.info("refresh token refused; logging in again as %s", self._who())
@@ -389,17 +386,16 @@ class AminoAuth(_AuthBase):
             if self._rejected is not None:
                 raise _again(self._rejected)
             try:
-                tokens = await credentials.obtain(self._token_calls())
+                tokens = await self._timed("login", credentials.obtain(self._token_calls()))
             except AuthenticationError as exc:
                 self._rejected = exc
                 raise
-            logger.info("logged in as %s by %s", self._who(tokens), type(credentials).__name__)
             return await self._adopt(tokens, lease), True
 
     async def _refresh(self, refresh_token: str) -> Tokens | None:
         """New tokens from a refresh grant, or None when the server refuses the refresh token."""
         try:
-            tokens = await self._token_calls().refresh_grant(refresh_token, self._profile_id)
+            tokens = await self._timed("refresh", self._token_calls().refresh_grant(refresh_token, self._profile_id))
         except AuthenticationError as exc:
             logger.debug("refresh token refused with HTTP %s", exc.status)
             return None
@@ -410,6 +406,17 @@ class AminoAuth(_AuthBase):
             raise
         if tokens.refresh_token != refresh_token:  # rotated; a server that keeps it spends nothing
             self._spent.add(refresh_token)
+        return tokens
+
+    async def _timed(self, kind: EventKind, call: Awaitable[Tokens]) -> Tokens:
+        """Await a token call, telling how long it took and how it ended."""
+        started = time.monotonic()
+        try:
+            tokens = await call
+        except AminoError as exc:
+            self._events.emit(Event(kind, error=type(exc).__name__, duration=time.monotonic() - started))
+            raise
+        self._events.emit(Event(kind, duration=time.monotonic() - started, user=tokens.user_id))
         return tokens
 
     def _token_calls(self) -> TokenCalls:

@@ -30,6 +30,7 @@ from ._constants import (
 )
 from ._credentials import Credentials, GivenTokens, credentials_from
 from ._errors import ClientClosedError, ConfigurationError
+from ._events import EventHook, Events
 from ._http import choose_library, library_of, limits_for, pool_class, timeout_for
 from ._jsonapi import Document
 from ._request import CallOptions, RetryPolicy, Sender
@@ -148,6 +149,7 @@ class AminoClient:
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         strict: bool = False,
         allow_insecure_http: bool = False,
+        on_event: EventHook | None = None,
         **shortcuts: Unpack[CredentialKeywords],
     ) -> None:
         if deadline is not None and deadline <= 0:
@@ -175,6 +177,7 @@ class AminoClient:
             "retry": policy,
             "prefixes": {**DEFAULT_PREFIXES, **(prefixes or {})},
             "allow_insecure_http": allow_insecure_http,
+            "on_event": on_event,
         }
         # The auth checks the credentials before any pool exists, so a bad call leaves nothing to close.
         auth = AminoAuth(url, credentials, **auth_options, **shortcuts)
@@ -205,6 +208,7 @@ class AminoClient:
             # On a client of the caller's own they go with each call; the SDK's own pool has them already.
             headers=headers if not owns_http else None,
             max_response_size=max_response_size,
+            events=Events(on_event),
         )
         shared = _Shared(
             sender=sender,

@@ -36,6 +36,7 @@ from ._errors import (
     TimeoutError,
     TransportError,
 )
+from ._events import Event, Events
 from ._http import library_of, timeout_for
 from ._transport import MAX_BODY_EXTENSION
 
@@ -130,6 +131,7 @@ class Sender:
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        events: Events | None = None,
     ) -> None:
         if max_response_size < 1:
             raise ConfigurationError("max_response_size must be at least 1")
@@ -138,6 +140,7 @@ class Sender:
         self.retry = retry
         self.max_response_size = max_response_size
         self.options = CallOptions(timeout=timeout, deadline=deadline, headers=dict(headers or {}))
+        self.events = events if events is not None else Events()
         #: How many retries calls through this sender have made (for reports and tests).
         self.retries = 0
         self.closed = False
@@ -260,9 +263,14 @@ class Sender:
                 # An answer too large to read is as large the next time.
                 transient = isinstance(error, TransportError) and not isinstance(error, ResponseTooLargeError)
                 delay = policy.delay(attempt) if transient and (not sent or resend) else None
+            status = getattr(error, "status", None)
             if delay is None:
+                if attempt:
+                    self.events.emit(Event("give_up", request.method, request.url.path, status, attempt, _name(error)))
                 return error
-            logger.debug("retrying %s %s after %s", request.method, request.url.path, _what(error))
+            self.events.emit(
+                Event("retry", request.method, request.url.path, status, attempt + 1, _name(error), delay=delay)
+            )
             attempt += 1
             self.retries += 1
             await anyio.sleep(delay)
@@ -270,8 +278,18 @@ class Sender:
     async def _attempt(
         self, request: httpx.Request, auth: httpx.Auth | None, bound: float | None
     ) -> tuple[Answer | AminoError, bool]:
-        """One attempt: its answer or its failure, and whether the request may have reached the server."""
+        """One attempt: its answer or its failure, and whether the request may have reached the server.
+
+        The bound counts from sending: a token renewal the call needs is awaited before it (bounded by the token
+        call's own timeout and the call's deadline), so a slow login does not use up every attempt's time.
+        """
         lib = self.library
+        ready = getattr(auth, "ensure_tokens", None)
+        if ready is not None:
+            try:
+                await ready()
+            except AminoError as exc:
+                return exc.with_traceback(None), False
         response: httpx.Response | None = None
         failure: BaseException | None = None
         answer: Answer | None = None
@@ -355,6 +373,5 @@ def _path_of(url: str) -> str:
         return "(invalid URL)"
 
 
-def _what(error: AminoError) -> str:
-    status = getattr(error, "status", None)
-    return f"HTTP {status}" if status else type(error).__name__
+def _name(error: AminoError) -> str:
+    return type(error).__name__
