@@ -150,3 +150,44 @@ def until(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> No
 def kill(worker: Worker) -> None:
     os.kill(worker.process.pid, signal.SIGKILL)
     worker.process.wait()
+
+
+def kill_holders_mid_refresh(fake: Fake, fleet: Fleet) -> tuple[list[Worker], list[dict[str, Any]]]:
+    """Kill one holder while its refresh is answered, another after the rotation and before its save; the rest
+    must go on without reuse. Returns the survivors and their last answers (each store checks what it stored).
+
+    1. Killed while the fake is still answering its refresh (slowly): the answer is never read, and the successor
+       finds the unfinished renewal and logs in afresh, once for all.
+    2. Killed after the fake rotated the refresh token, before the new pair reached the store: the stored refresh
+       token is spent, and presenting it again would be reuse (the fake would revoke the session).
+    """
+    fleet.ask("tokens")
+    slow_victim, late_victim, *survivors = fleet.workers
+
+    fake.post("config", {"token_delay": 1.0})
+    fake.post("expire_access_tokens")
+    slow_victim.send("burst 1")
+    until(lambda: fake.stats()["calls"].get("access_tokens") == 2, "the first victim's refresh to reach the fake")
+    kill(slow_victim)
+    fake.post("config", {"token_delay": 0.0})
+    answers = fleet.ask("burst 20", [late_victim, *survivors])
+    assert [answer["ok"] for answer in answers] == [20, 20, 20]
+    stats = fake.stats()
+    assert stats["reuse_detected"] == 0
+    assert stats["grants"] == {"password": 2, "refresh_token": 1}
+    assert len({answer["token"] for answer in answers}) == 1
+
+    assert fleet.ask("pause-saves 30", [late_victim]) == [{"pause": 30.0}]
+    fake.post("expire_access_tokens")
+    late_victim.send("burst 1")
+    assert late_victim.answer() == {"saving": True}
+    kill(late_victim)
+    assert fake.stats()["grants"] == {"password": 2, "refresh_token": 2}  # the server did rotate it
+    answers = fleet.ask("burst 20", survivors)
+    assert [answer["ok"] for answer in answers] == [20, 20]
+    stats = fake.stats()
+    assert stats["reuse_detected"] == 0
+    assert stats["token_refusals"] == {}
+    assert stats["grants"] == {"password": 3, "refresh_token": 2}
+    assert len({answer["token"] for answer in answers}) == 1
+    return survivors, answers

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.processes import Fake, Fleet, kill, until
+from tests.processes import Fake, Fleet, kill_holders_mid_refresh
 
 pytestmark = pytest.mark.redis
 
@@ -79,37 +79,4 @@ def test_twenty_expiry_rounds_cost_twenty_refreshes(fake: Fake, make_fleet: Call
 
 def test_holders_killed_mid_refresh_are_replaced_without_reuse(fake: Fake, make_fleet: Callable[..., Fleet]) -> None:
     fleet = make_fleet(4, lock_ttl=1.0)
-    fleet.ask("tokens")
-    slow_victim, late_victim, *survivors = fleet.workers
-
-    # 1. Killed while the fake is still answering its refresh (slowly): the answer is never read.
-    fake.post("config", {"token_delay": 1.0})
-    fake.post("expire_access_tokens")
-    slow_victim.send("burst 1")
-    until(lambda: fake.stats()["calls"].get("access_tokens") == 2, "the first victim's refresh to reach the fake")
-    kill(slow_victim)
-    fake.post("config", {"token_delay": 0.0})
-    answers = fleet.ask("burst 20", [late_victim, *survivors])
-    assert [answer["ok"] for answer in answers] == [20, 20, 20]
-    stats = fake.stats()
-    assert stats["reuse_detected"] == 0
-    # The server rotated the victim's refresh token, but the answer died with it: the successor found the
-    # unfinished renewal after the lock expired and logged in afresh, once for all.
-    assert stats["grants"] == {"password": 2, "refresh_token": 1}
-    assert len({answer["token"] for answer in answers}) == 1
-
-    # 2. Killed after the fake rotated the refresh token, before the new pair reached Redis: the stored
-    # refresh token is spent, and presenting it again would be reuse (the fake would revoke the session).
-    assert fleet.ask("pause-saves 30", [late_victim]) == [{"pause": 30.0}]
-    fake.post("expire_access_tokens")
-    late_victim.send("burst 1")
-    assert late_victim.answer() == {"saving": True}
-    kill(late_victim)
-    assert fake.stats()["grants"] == {"password": 2, "refresh_token": 2}  # the server did rotate it
-    answers = fleet.ask("burst 20", survivors)
-    assert [answer["ok"] for answer in answers] == [20, 20]
-    stats = fake.stats()
-    assert stats["reuse_detected"] == 0
-    assert stats["token_refusals"] == {}
-    assert stats["grants"] == {"password": 3, "refresh_token": 2}
-    assert len({answer["token"] for answer in answers}) == 1
+    kill_holders_mid_refresh(fake, fleet)
