@@ -10,6 +10,7 @@ from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
 from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
+from ._encoding import NULL
 from ._errors import (
     AminoError,
     ApiError,
@@ -51,7 +52,23 @@ from .models import (
     Stream,
     UserProfile,
 )
-from .resources import ChannelStreams, Fanout
+from .models.recordings import (
+    AutoRecordingRequest,
+    BulkDeletion,
+    EpgBroadcastSlot,
+    GroupRecording,
+    NewUserRecordingRequest,
+    RecordedBroadcastSlot,
+    Recording,
+    RecordingGroup,
+    RecordingSlot,
+    SerialRecording,
+    StorageQuota,
+    UserRecording,
+    UserRecordingGroup,
+    UserRecordingRequest,
+)
+from .resources import ChannelStreams, Fanout, Recordings, RecordingsV1
 
 if TYPE_CHECKING:
     from ._redis import RedisTokenStore as RedisTokenStore
@@ -75,12 +92,15 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_PREFIXES",
     "DEFAULT_TIMEOUT",
+    "NULL",
     "AminoAuth",
     "AminoClient",
     "AminoError",
     "ApiError",
     "AuthenticationError",
+    "AutoRecordingRequest",
     "BadRequestError",
+    "BulkDeletion",
     "Channel",
     "ChannelStreams",
     "ClientClosedError",
@@ -90,13 +110,16 @@ __all__ = [
     "DecodeError",
     "DigestLogin",
     "Document",
+    "EpgBroadcastSlot",
     "ErrorObject",
     "Fanout",
     "FileTokenStore",
     "Genre",
     "GivenTokens",
+    "GroupRecording",
     "Image",
     "MemoryTokenStore",
+    "NewUserRecordingRequest",
     "NotFoundError",
     "Page",
     "PasswordLogin",
@@ -104,12 +127,20 @@ __all__ = [
     "Product",
     "ProtectionKey",
     "RateLimitError",
+    "RecordedBroadcastSlot",
+    "Recording",
+    "RecordingGroup",
+    "RecordingSlot",
+    "Recordings",
+    "RecordingsV1",
     "Resource",
     "ResourceRef",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "SerialRecording",
     "ServerError",
     "SharedTokenStore",
+    "StorageQuota",
     "Stream",
     "TimeoutError",
     "TokenLease",
@@ -119,5 +150,8 @@ __all__ = [
     "TransportError",
     "UnavailableForLegalReasonsError",
     "UserProfile",
+    "UserRecording",
+    "UserRecordingGroup",
+    "UserRecordingRequest",
     "__version__",
 ]

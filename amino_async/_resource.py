@@ -16,6 +16,7 @@ calls, so that every method can be listed with its HTTP method and path (``api.m
 from __future__ import annotations
 
 import inspect
+import json
 import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
@@ -96,6 +97,7 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        media_type: str | None = None,
         answer: type[T],
     ) -> T: ...
 
@@ -107,6 +109,7 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        media_type: str | None = None,
         answer: None = None,
     ) -> None: ...
 
@@ -117,14 +120,25 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        media_type: str | None = None,
         answer: Any = None,
     ) -> Any:
-        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``)."""
-        url = self.urls.build(route, path, query)
-        return self.decode(await self.send(route.method, url, json=json), answer)
+        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``).
 
-    async def send(self, method: str, url: str, *, json: Any = None) -> Answer:
-        """Send one call to an URL built by :attr:`urls`."""
+        ``json`` is sent as ``application/json``, or as ``media_type`` where the API documents another one
+        (``application/vnd.api+json; ext=bulk``, say).
+        """
+        url = self.urls.build(route, path, query)
+        return self.decode(await self.send(route.method, url, json=json, media_type=media_type), answer)
+
+    async def send(self, method: str, url: str, *, json: Any = None, media_type: str | None = None) -> Answer:
+        """Send one call to an URL built by :attr:`urls`, its ``json`` body as ``media_type`` when given."""
+        if media_type is not None and json is not None:
+            content = _json_bytes(json)
+            headers = {"Content-Type": media_type}
+            return await self.sender.send(
+                method, url, auth=self.auth, content=content, headers=headers, options=self.options
+            )
         return await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
 
     def decode(self, answer: Answer, kind: Any) -> Any:
@@ -202,6 +216,14 @@ class _Pager(Generic[M]):
             included=decode_included(document, self.item, strict=strict),
             fetch_next=fetch_next if more else None,
         )
+
+
+def _json_bytes(value: Any) -> bytes:
+    """``value`` as compact JSON, as the send path encodes a ``json`` body."""
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"the request body cannot be sent as JSON ({type(exc).__name__})") from None
 
 
 def _is_list(kind: Any) -> bool:
