@@ -468,13 +468,15 @@ class AutoRecordingRequestUpdate:
     channel_id: str | Null | None = None
 
     def body(self) -> dict[str, Any]:
-        """The JSON:API document the API takes."""
+        """The resource the API takes: the file's PatchRecordingRequestEntity is not wrapped in ``data``."""
         relationships = None
         if self.channel_id is not None:
             relationships = {"channel": _channel_data(None if isinstance(self.channel_id, Null) else self.channel_id)}
-        return resource_body(
+        document = resource_body(
             "AutoRecordingRequest", {"is_auto_delete": self.is_auto_delete}, relationships=relationships
         )
+        resource: dict[str, Any] = document["data"]
+        return resource
 
 
 @frozen
