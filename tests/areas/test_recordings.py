@@ -846,3 +846,62 @@ def test_reset_forgets_everything(fake: FakeAmino) -> None:
     fake.recordings.reset()
     assert fake.recordings.all == {} and fake.recordings.recordings_of_profile(MAIN) == []
     assert fake.recordings.most_popular() == []
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[FakeAmino, str]]:
+    """A FakeAmino on loopback, the CLI's settings pointing at it (logging in with the environment's password)."""
+    from anyio.from_thread import start_blocking_portal
+
+    fake = FakeAmino(channels=40)
+    for name in ("AMINO_TOKEN_FILE", "AMINO_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("AMINO_USERNAME", USERNAME)
+    monkeypatch.setenv("AMINO_PASSWORD", PASSWORD)
+    with start_blocking_portal() as portal, portal.wrap_async_context_manager(fake.serve()) as base_url:
+        monkeypatch.setenv("AMINO_BASE_URL", base_url)
+        yield fake, base_url
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from amino_async._cli import main
+
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_cli_schedules_lists_and_deletes(served_cli: tuple[FakeAmino, str], capsys: pytest.CaptureFixture[str]) -> None:
+    fake, _ = served_cli
+    first, second = recordable_slot(fake), recordable_slot(fake, recordable_slot(fake) + 1)
+    status, out, err = _cli(capsys, "recordings", "schedule", slot_id(fake, first), slot_id(fake, second), "--json")
+    assert (status, err) == (0, "")
+    scheduled = json.loads(out)
+    assert [r["id"] for r in scheduled] == [r.id for r in fake.recordings.recordings_of_profile(MAIN)]
+    status, out, err = _cli(capsys, "recordings", "list", "--json")
+    assert (status, err) == (0, "")
+    assert [r["id"] for r in json.loads(out)] == [r["id"] for r in scheduled]
+    status, out, _ = _cli(capsys, "recordings", "list")
+    assert status == 0 and "page 1: 2 recordings" in out and "broadcast slot" in out
+
+    status, out, err = _cli(capsys, "recordings", "schedule", slot_id(fake, first), "--profile", KIDS)
+    assert (status, err) == (0, "")
+    assert [r.slot.index for r in fake.recordings.recordings_of_profile(KIDS)] == [first]
+    status, out, err = _cli(capsys, "recordings", "delete", scheduled[0]["id"], "--json")
+    assert (status, json.loads(out), err) == (0, {"deleted": [scheduled[0]["id"]]}, "")
+    assert fake.recordings.get(scheduled[0]["id"]) is None
+
+    # One error line for a failure, after doing what could be done.
+    status, out, err = _cli(capsys, "recordings", "delete", scheduled[1]["id"], "no-such-recording")
+    assert status == 1
+    assert f"Deleted {scheduled[1]['id']}." in out
+    assert err.startswith("error: no-such-recording: ") and len(err.splitlines()) == 1
+    assert fake.recordings.recordings_of_profile(MAIN) == []
+    status, _, err = _cli(capsys, "recordings", "schedule", slot_id(fake, radio_slot(fake)))
+    assert status == 1 and "not recordable" in err and len(err.splitlines()) == 1
+    status, out, _ = _cli(capsys, "recordings", "list", "--all", "--profile", KIDS, "--json")
+    assert status == 0 and len(json.loads(out)) == 1
