@@ -766,9 +766,7 @@ async def test_five_hundred_users_at_once_each_write_lands_on_its_own_user() -> 
 
     for i, user in enumerate(users):
         recordings = fake.recordings.recordings_of_user(user.user_id)
-        assert [(r.id, r.profile_id, r.slot.index) for r in recordings] == [
-            (kept[user.user_id], f"p{i}", seconds[i])
-        ]
+        assert [(r.id, r.profile_id, r.slot.index) for r in recordings] == [(kept[user.user_id], f"p{i}", seconds[i])]
     assert len(fake.recordings.all) == 1000  # the deleted ones stay as DELETED slots for their device
     for user_id, profile_id, _, path in fake.stats.authorized_log:
         if path.startswith(V4):
