@@ -793,7 +793,7 @@ async def test_the_profile_view_passes_its_profile_to_every_profile_scoped_call(
         await recordings.batch_delete([recording.id])
         await recordings.delete_auto_request(auto.id)
         await recordings.storage_quota()  # user-scoped: the logged-in user
-    profile_calls = [e for e in wire.of(f"{V4}/user_profiles/")]
+    profile_calls = wire.of(f"{V4}/user_profiles/")
     assert len(profile_calls) == 13
     assert all(
         e["path"].startswith(f"{V4}/user_profiles/{KIDS}/") or e["path"] == f"{V4}/user_profiles/{KIDS}"
@@ -903,3 +903,19 @@ def test_cli_schedules_lists_and_deletes(served_cli: tuple[FakeAmino, str], caps
     assert status == 1 and "not recordable" in err and len(err.splitlines()) == 1
     status, out, _ = _cli(capsys, "recordings", "list", "--all", "--profile", KIDS, "--json")
     assert status == 0 and len(json.loads(out)) == 1
+
+
+def test_the_fake_serves_all_31_operations_of_the_two_files() -> None:
+    from amino_async.testing._areas import recordings as area
+
+    documented = set()
+    for name, prefix in (("profile_recordings.yml", V4), ("user_recordings.yml", V1)):
+        paths = _load(REFERENCE / "endpoints/user_recordings" / name)["paths"]
+        documented |= {(method.upper(), prefix + path) for path, ops in paths.items() for method in ops}
+    assert len(documented) == 31
+    assert {(route.method, route.template) for route in area.ROUTES} == documented
+    from amino_async import AminoClient
+    from amino_async._resource import endpoints
+
+    listed = {(e.http_method, e.path) for e in endpoints(AminoClient, __import__("amino_async").DEFAULT_PREFIXES)}
+    assert documented <= listed  # every operation has a method, its path the file's template
