@@ -10,6 +10,7 @@ from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
 from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
+from ._encoding import NULL
 from ._errors import (
     AminoError,
     ApiError,
@@ -53,7 +54,23 @@ from .models import (
     Stream,
     UserProfile,
 )
-from .resources import ChannelStreams, Fanout
+from .models.recordings import (
+    AutoRecordingRequest,
+    BulkDeletion,
+    EpgBroadcastSlot,
+    GroupRecording,
+    NewUserRecordingRequest,
+    RecordedBroadcastSlot,
+    Recording,
+    RecordingGroup,
+    RecordingSlot,
+    SerialRecording,
+    StorageQuota,
+    UserRecording,
+    UserRecordingGroup,
+    UserRecordingRequest,
+)
+from .resources import ChannelStreams, Fanout, Recordings, RecordingsV1
 
 if TYPE_CHECKING:
     from ._redis import RedisTokenStore as RedisTokenStore
@@ -80,12 +97,15 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_PREFIXES",
     "DEFAULT_TIMEOUT",
+    "NULL",
     "AminoAuth",
     "AminoClient",
     "AminoError",
     "ApiError",
     "AuthenticationError",
+    "AutoRecordingRequest",
     "BadRequestError",
+    "BulkDeletion",
     "Channel",
     "ChannelStreams",
     "ClientClosedError",
@@ -95,14 +115,17 @@ __all__ = [
     "DecodeError",
     "DigestLogin",
     "Document",
+    "EpgBroadcastSlot",
     "ErrorObject",
     "Event",
     "Fanout",
     "FileTokenStore",
     "Genre",
     "GivenTokens",
+    "GroupRecording",
     "Image",
     "MemoryTokenStore",
+    "NewUserRecordingRequest",
     "NotFoundError",
     "Page",
     "PasswordLogin",
@@ -111,12 +134,20 @@ __all__ = [
     "ProtectionKey",
     "RateLimitError",
     "RawResponse",
+    "RecordedBroadcastSlot",
+    "Recording",
+    "RecordingGroup",
+    "RecordingSlot",
+    "Recordings",
+    "RecordingsV1",
     "Resource",
     "ResourceRef",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "SerialRecording",
     "ServerError",
     "SharedTokenStore",
+    "StorageQuota",
     "Stream",
     "TimeoutError",
     "TokenLease",
@@ -126,5 +157,8 @@ __all__ = [
     "TransportError",
     "UnavailableForLegalReasonsError",
     "UserProfile",
+    "UserRecording",
+    "UserRecordingGroup",
+    "UserRecordingRequest",
     "__version__",
 ]

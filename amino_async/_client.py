@@ -38,7 +38,7 @@ from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import AutoTransport, CertTypes, Network, ssl_context
 from ._urls import QueryValue, Urls, parse_base_url
-from .resources import Channels, Profiles, Streams
+from .resources import Channels, Profiles, Recordings, Streams
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -245,6 +245,11 @@ class AminoClient:
     def profiles(self) -> Profiles:
         """The profiles of the user's account."""
         return Profiles(self._api)
+
+    @functools.cached_property
+    def recordings(self) -> Recordings:
+        """The profile's recordings (the current v4 API); ``recordings.v1`` is the older user recordings API."""
+        return Recordings(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 

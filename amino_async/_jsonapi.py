@@ -346,8 +346,9 @@ def decode_included(document: Document, model: type, *, strict: bool = False) ->
 def relationship_refs(*sources: Any) -> tuple[ResourceRef, ...]:
     """The references in relationship objects of either form the API uses.
 
-    JSON:API's ``relationships: {name: {data: ref | [ref]}}`` and the Amino OpenAPI files' attribute-level
-    ``relationships: [ref]`` both count; entries that are not ``{type, id}`` are skipped.
+    JSON:API's ``relationships: {name: {data: ref | [ref]}}``, the Amino OpenAPI files' attribute-level
+    ``relationships: [ref]`` and their ``relationships: {name: ref}`` all count; entries that are not
+    ``{type, id}`` are skipped.
     """
     found: list[Any] = []
     for source in sources:
@@ -355,7 +356,10 @@ def relationship_refs(*sources: Any) -> tuple[ResourceRef, ...]:
             found.extend(source)
         elif is_object(source):
             for relationship in source.values():
-                data = relationship.get("data") if is_object(relationship) else None
+                if not is_object(relationship):
+                    continue
+                # ``{name: {"type", "id"}}`` without ``data``: the recording groups' form (RecordingGroupEntity).
+                data = relationship.get("data", relationship if "type" in relationship else None)
                 found.extend(data if type(data) is list else (data,))
     return tuple(
         ResourceRef(type=ref["type"], id=str(ref["id"]))

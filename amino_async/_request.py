@@ -181,7 +181,7 @@ class Sender:
         body = content if json_body is None else _dump_json(json_body)
         request_headers = {"Accept-Encoding": _ACCEPT_ENCODING, **(headers or {}), **options.headers}
         if json_body is not None:
-            request_headers["Content-Type"] = "application/json"
+            request_headers.setdefault("Content-Type", "application/json")
 
         def build() -> httpx.Request:
             return self._build(method, url, request_headers, body, options.timeout)

@@ -97,6 +97,7 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        media_type: str | None = None,
         answer: type[T],
     ) -> T: ...
 
@@ -108,6 +109,7 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        media_type: str | None = None,
         answer: None = None,
     ) -> None: ...
 
@@ -118,15 +120,23 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        media_type: str | None = None,
         answer: Any = None,
     ) -> Any:
-        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``)."""
-        url = self.urls.build(route, path, query)
-        return self.decode(await self.send(route.method, url, json=json), answer)
+        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``).
 
-    async def send(self, method: str, url: str, *, json: Any = None) -> Answer:
-        """Send one call to an URL built by :attr:`urls`."""
-        answer = await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
+        ``json`` is sent as ``application/json``, or as ``media_type`` where the API documents another one
+        (``application/vnd.api+json; ext=bulk``, say).
+        """
+        url = self.urls.build(route, path, query)
+        return self.decode(await self.send(route.method, url, json=json, media_type=media_type), answer)
+
+    async def send(self, method: str, url: str, *, json: Any = None, media_type: str | None = None) -> Answer:
+        """Send one call to an URL built by :attr:`urls`, its ``json`` body as ``media_type`` when given."""
+        headers = {"Content-Type": media_type} if media_type is not None else None
+        answer = await self.sender.send(
+            method, url, auth=self.auth, json_body=json, headers=headers, options=self.options
+        )
         captured = _CAPTURED.get()
         if captured is not None:
             captured.append(answer)

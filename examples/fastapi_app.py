@@ -10,8 +10,8 @@ Run it (``pip install fastapi uvicorn``)::
 
     AMINO_BASE_URL=https://customer.domain uvicorn --factory examples.fastapi_app:create_app
 
-and call ``GET /channels`` or ``GET /channels/{channel_id}/streams`` with the user's ``amino_session`` cookie
-and ``X-Amino-User-Id`` header.
+and call ``GET /channels``, ``GET /channels/{channel_id}/streams``, ``GET /recordings`` or ``POST /recordings``
+(``{"broadcast_slot_id": ...}``) with the user's ``amino_session`` cookie and ``X-Amino-User-Id`` header.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import attrs
 import httpx
 from fastapi import Cookie, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from amino_async import (
     AminoClient,
@@ -59,6 +60,15 @@ def amino_user(
 
 #: An endpoint parameter of this type is the calling user's view of the Amino client.
 AminoUser = Annotated[AminoClient, Depends(amino_user)]
+
+
+class RecordingWanted(BaseModel):
+    """The body of ``POST /recordings``: the broadcast slot to record."""
+
+    broadcast_slot_id: str
+    is_favourite: bool | None = None
+    #: A profile of the user's account (default: its default profile).
+    profile_id: str | None = None
 
 
 def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
@@ -99,6 +109,28 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
             channel_id, stream_type=stream_type, drm_system=drm_system, device_class=device_class
         )
         return [attrs.asdict(stream) for stream in streams]
+
+    async def profile_of(amino: AminoClient, profile_id: str | None) -> str:
+        # A session cookie names a user, not a profile: the one asked for, else the account's default one.
+        if profile_id is not None:
+            return profile_id
+        return next(profile.id for profile in await amino.profiles.list() if profile.is_default)
+
+    @app.post("/recordings", status_code=201)
+    async def schedule_recording(amino: AminoUser, recording: RecordingWanted) -> dict[str, Any]:
+        """Record a broadcast slot for the signed-in user, on their default profile unless the body names one."""
+        made = await amino.recordings.schedule(
+            recording.broadcast_slot_id,
+            is_favourite=recording.is_favourite,
+            user_profile_id=await profile_of(amino, recording.profile_id),
+        )
+        return {"id": made.id, "broadcast_slot_id": made.broadcast_slot_id, "is_favourite": made.is_favourite}
+
+    @app.get("/recordings")
+    async def recordings(amino: AminoUser, page: int = 1, profile_id: str | None = None) -> list[dict[str, Any]]:
+        """A page (100) of the signed-in user's recordings (of their default profile unless one is named)."""
+        listed = await amino.recordings.search(page_number=page, user_profile_id=await profile_of(amino, profile_id))
+        return [{"id": r.id, "broadcast_slot_id": r.broadcast_slot_id} for r in listed.items]
 
     @app.exception_handler(AminoError)
     async def amino_error(request: Request, exc: AminoError) -> JSONResponse:

@@ -182,3 +182,34 @@ def test_bulk_fetch_bad_arguments_and_unwritable_output_end_in_one_line(
     assert bulk_fetch.main(["--demo", "--channels", "3", "--out", str(missing)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+async def test_fastapi_app_schedules_a_recording_for_the_signed_in_user_only(
+    backend: tuple[FakeAmino, httpx.AsyncClient],
+) -> None:
+    fake, http = backend
+    alice, bob = fake.users
+    slot = fake.broadcast_slot_id(1)
+    alices, bobs = _as(fake, alice.user_id), _as(fake, bob.user_id)
+
+    response = await http.post("/recordings", json={"broadcast_slot_id": slot, "is_favourite": True}, headers=alices)
+    assert response.status_code == 201, response.text
+    made = response.json()
+    assert (made["broadcast_slot_id"], made["is_favourite"]) == (slot, True)
+    # The write landed on Alice's own profile, and only there.
+    stored = fake.recordings.recordings_of_user(alice.user_id)
+    assert [(r.id, r.profile_id) for r in stored] == [(made["id"], alice.default_profile.id)]
+    assert fake.recordings.recordings_of_user(bob.user_id) == []
+    assert [r["id"] for r in (await http.get("/recordings", headers=alices)).json()] == [made["id"]]
+    assert (await http.get("/recordings", headers=bobs)).json() == []
+
+    # Amino's refusals keep their status: recording it again is a 409, a slot that does not exist a 404.
+    again = await http.post("/recordings", json={"broadcast_slot_id": slot}, headers=alices)
+    assert again.status_code == 409
+    missing = await http.post("/recordings", json={"broadcast_slot_id": fake.broadcast_slot_id(10**6)}, headers=bobs)
+    assert missing.status_code == 404
+    assert (await http.post("/recordings", json={"broadcast_slot_id": slot})).status_code == 401
+    # Bob naming Alice's profile gets Amino's 403, and nothing is written.
+    body = {"broadcast_slot_id": fake.broadcast_slot_id(2), "profile_id": alice.default_profile.id}
+    assert (await http.post("/recordings", json=body, headers=bobs)).status_code == 403
+    assert len(fake.recordings.all) == 1

@@ -33,6 +33,7 @@ from .. import (
 )
 from ._commands import Command, build_parser, settings_from
 from ._output import CliError, error_line
+from ._recordings import add_recordings_command
 from ._session import Settings
 
 __all__ = ["main"]
@@ -41,6 +42,7 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     parser = build_parser()
+    add_recordings_command(parser)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed what it had to

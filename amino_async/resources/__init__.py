@@ -3,6 +3,7 @@
 from ._bulk import ChannelStreams, Fanout
 from .channels import Channels
 from .profiles import Profiles
+from .recordings import Recordings, RecordingsV1
 from .streams import Streams
 
-__all__ = ["ChannelStreams", "Channels", "Fanout", "Profiles", "Streams"]
+__all__ = ["ChannelStreams", "Channels", "Fanout", "Profiles", "Recordings", "RecordingsV1", "Streams"]

@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from . import _catalogue as catalogue
 from ._areas import ROUTES
+from ._areas import recordings as recordings_area
 from ._areas.auth import SESSION_COOKIE
 from ._digest import DigestAuthority
 from ._responses import JSON, answer, dumps, entity_error, jsonapi_error, unauthorized_error
@@ -175,6 +176,8 @@ class FakeAmino:
         self.digest = DigestAuthority()
         self._faults = FaultTable()
         self._admin = _admin_app(self)
+        #: The recordings area's state: every user's and profile's recordings and requests.
+        self.recordings = recordings_area.Recordings(seed)
 
     # --- users ---
 

@@ -584,3 +584,90 @@ def render_streams(seed: int, kind: StreamKind, resource_id: str, query: StreamQ
     if next_url is not None:
         document["links"] = {"play_next_catchup": next_url}
     return dumps(document)
+
+
+# --- the schedule: broadcast slots, their programmes and series ----------------------------------------
+
+#: Monday 2024-01-01 00:00 UTC: every channel's day of slots starts here, an hour a slot.
+SCHEDULE_START = 1_704_067_200
+SLOT_SECONDS = 3600
+#: Of a slot's hour, the programme; the rest is commercial breaks.
+PROGRAM_SECONDS = 3300
+#: Each channel airs this many series, each several times a day; a slot whose position on the day is the last of
+#: the cycle airs a film of no series.
+SERIES_PER_CHANNEL = 5
+_SERIES_CYCLE = SERIES_PER_CHANNEL + 1
+_SHOWS = ("Morning Desk", "Match Day", "Kitchen Stories", "Night Shift", "Wild North")
+
+
+@attrs.frozen
+class ScheduleIds:
+    """The id schemes of what the schedule adds to the catalogue: series and programmes."""
+
+    series: IdScheme
+    program: IdScheme
+
+
+@functools.lru_cache(maxsize=16)
+def schedule_ids(seed: int) -> ScheduleIds:
+    """The schedule's id schemes of ``seed``."""
+    return ScheduleIds(series=IdScheme.for_kind(seed, "series"), program=IdScheme.for_kind(seed, "program"))
+
+
+@attrs.frozen
+class SlotInfo:
+    """Broadcast slot ``index``: programme ``index % 24`` of channel ``index // 24``, an hour from
+    ``SCHEDULE_START``. ``series`` is the series index (None for a film); the programme's index is the slot's."""
+
+    index: int
+    channel: int
+    start: int
+    end: int
+    title: str
+    series: int | None
+    recordable: bool
+
+
+def slot_info(seed: int, index: int) -> SlotInfo:
+    """What slot ``index`` airs, and whether it may be recorded (radio channels offer no npvr)."""
+    channel, position = divmod(index, SLOTS_PER_CHANNEL)
+    start = SCHEDULE_START + position * SLOT_SECONDS
+    cycle = position % _SERIES_CYCLE
+    traits = channel_traits(seed, channel)
+    brand = _BRANDS[(traits.bits >> 16) % len(_BRANDS)]
+    if cycle == SERIES_PER_CHANNEL:
+        series, title = None, f"{brand} Film {channel + 1}.{position}"
+    else:
+        series, title = channel * SERIES_PER_CHANNEL + cycle, f"{brand} {_SHOWS[cycle]}"
+    return SlotInfo(index, channel, start, start + SLOT_SECONDS, title, series, not traits.radio)
+
+
+def series_title(seed: int, series: int) -> str:
+    """The title of series ``series`` (its slots' title)."""
+    channel, cycle = divmod(series, SERIES_PER_CHANNEL)
+    return slot_info(seed, channel * SLOTS_PER_CHANNEL + cycle).title
+
+
+def epg_slot_resource(seed: int, info: SlotInfo) -> dict[str, object]:
+    """Slot ``info`` as the recordings API sends it (``Epg/BroadcastSlotEntity``)."""
+    ids = catalogue_ids(seed)
+    attributes: dict[str, object] = {
+        "title": info.title,
+        "description": f"{info.title}, on channel {info.channel + 1}.",
+        "start_time_unix": info.start,
+        "end_time_unix": info.end,
+        "advertising_enabled": True,
+        "program_duration_seconds": PROGRAM_SECONDS,
+        "commercial_break_duration_seconds": SLOT_SECONDS - PROGRAM_SECONDS,
+        "metadata_provider_information": [{"provider": "FAKE", "external_id": str(100_000 + info.index)}],
+        "broadcast_languages": [{"audio_language_iso639_2": "fin"}],
+        "subtitle_languages": [{"language_iso639_2": "fin"}, {"language_iso639_2": "swe"}],
+        "program": {"title": info.title},
+    }
+    channel = {"data": {"type": "Channel", "id": ids.channel.make(info.channel)}}
+    return {
+        "type": "BroadcastSlot",
+        "id": ids.broadcast_slot.make(info.index),
+        "attributes": attributes,
+        "relationships": {"channel": channel},
+    }

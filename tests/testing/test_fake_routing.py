@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from amino_async.testing import FakeAmino, _app
 from amino_async.testing._areas import ROUTES
+from amino_async.testing._areas import recordings as recordings_area
 from amino_async.testing._routing import Call, FakeRoute, Router
 
 from ..helpers import httpx
@@ -199,7 +200,7 @@ def test_the_fake_serves_its_operations_under_the_names_stats_count() -> None:
         "catchup_streams",
         "recording_streams",
         "user_profiles",
-    }
+    } | {route.name for route in recordings_area.ROUTES}
 
 
 # --- through FakeAmino ---

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from starlette.responses import Response
 
 from .._catalogue import IdScheme, StreamKind, StreamQuery, next_streamable, parse_stream_query, render_streams
-from .._responses import answer, bad_request, not_found_error
+from .._responses import answer, bad_request, not_found_error, not_yours
 from .._routing import Call, FakeRoute
 
 if TYPE_CHECKING:
@@ -34,6 +34,13 @@ async def catchup_streams(fake: FakeAmino, call: Call) -> Response:
 async def recording_streams(fake: FakeAmino, call: Call) -> Response:
     """``GET /api/v1/recordings/{recording_id}/relationships/streams``."""
     recording_id, ids = call.params["recording_id"], fake.catalogue_ids.recording
+    scheduled = fake.recordings.get(recording_id)
+    if scheduled is not None:
+        # Scheduled through the recordings API: playable by its user only, until deleted (then a 404, below).
+        if scheduled.user_id != call.user.user_id:
+            return not_yours(fake)
+        index = ids.parse(recording_id)
+        return _streams(fake, call, "recording", recording_id, ids, 0 if index is None else index + 1)
     return _streams(fake, call, "recording", recording_id, ids, fake.recording_count)
 
 
