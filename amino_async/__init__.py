@@ -40,18 +40,33 @@ from ._tokens import (
     TokenStoreError,
 )
 from ._version import __version__
+
+# --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
 from .models import (
+    BroadcastSlot,
+    CatchupItem,
     Channel,
+    ChannelPackage,
+    CreditedPerson,
+    Episode,
     ErrorObject,
     Genre,
     Image,
+    MediaPlaySession,
+    MediaPlaySessionInput,
+    PlaybackInfo,
     Product,
+    Program,
     ProtectionKey,
+    Recommendation,
     ResourceRef,
+    Season,
+    Series,
     Stream,
     UserProfile,
+    ViewerEvent,
 )
-from .resources import ChannelStreams, Fanout
+from .resources import CatchupStreams, ChannelStreams, DaySlots, Fanout
 
 if TYPE_CHECKING:
     from ._redis import RedisTokenStore as RedisTokenStore
@@ -120,4 +135,23 @@ __all__ = [
     "UnavailableForLegalReasonsError",
     "UserProfile",
     "__version__",
+]
+
+# --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
+__all__ += [
+    "BroadcastSlot",
+    "CatchupItem",
+    "CatchupStreams",
+    "ChannelPackage",
+    "CreditedPerson",
+    "DaySlots",
+    "Episode",
+    "MediaPlaySession",
+    "MediaPlaySessionInput",
+    "PlaybackInfo",
+    "Program",
+    "Recommendation",
+    "Season",
+    "Series",
+    "ViewerEvent",
 ]

@@ -2,7 +2,11 @@
 
 - ``_common``: what every area shares: :class:`Entity` (the base of every model decoded from a JSON:API resource),
   :class:`ErrorObject`, :class:`ResourceRef`, :class:`Image`.
-- ``catalogue``: channels and their value objects, and the genres and products included beside them.
+- ``catalogue``: channels and their value objects, the genres and products included beside them, programmes,
+  series, seasons, episodes and credited persons.
+- ``schedule``: broadcast slots (the EPG) and catch-up items.
+- ``playback``: media play sessions and playback info (resume points), with their inputs.
+- ``commerce``: channel packages, recommendations and viewer events.
 - ``media``: streams and their protection keys.
 - ``users``: user profiles.
 
@@ -32,33 +36,74 @@ from .catalogue import (
     AvailabilityWindow,
     Channel,
     ContentFlag,
+    CreditedPerson,
     DeliveryNetwork,
+    Descriptions,
     DvbService,
     DvbTriplet,
+    Episode,
     Genre,
     GeoAvailability,
     Product,
+    Program,
+    ProviderProgramInfo,
+    Season,
+    Series,
     ServicesAvailable,
 )
+from .commerce import ChannelPackage, Recommendation, ValidityWindow, ViewerEvent
 from .media import ProtectionKey, Stream
+from .playback import AssetType, MediaPlaySession, MediaPlaySessionInput, PlaybackInfo, Service
+from .schedule import (
+    AudioLanguage,
+    BroadcastSlot,
+    CatchupItem,
+    CatchupSubtitle,
+    ProviderInfo,
+    SlotProgram,
+    SubtitleLanguage,
+)
 from .users import UserProfile
 
 __all__ = [
+    "AssetType",
+    "AudioLanguage",
     "AvailabilityWindow",
+    "BroadcastSlot",
+    "CatchupItem",
+    "CatchupSubtitle",
     "Channel",
+    "ChannelPackage",
     "ContentFlag",
+    "CreditedPerson",
     "DeliveryNetwork",
+    "Descriptions",
     "DvbService",
     "DvbTriplet",
     "Entity",
+    "Episode",
     "ErrorObject",
     "Genre",
     "GeoAvailability",
     "Image",
+    "MediaPlaySession",
+    "MediaPlaySessionInput",
+    "PlaybackInfo",
     "Product",
+    "Program",
     "ProtectionKey",
+    "ProviderInfo",
+    "ProviderProgramInfo",
+    "Recommendation",
     "ResourceRef",
+    "Season",
+    "Series",
+    "Service",
     "ServicesAvailable",
+    "SlotProgram",
     "Stream",
+    "SubtitleLanguage",
     "UserProfile",
+    "ValidityWindow",
+    "ViewerEvent",
 ]
