@@ -17,6 +17,7 @@ from ._query import every, filters
 
 __all__ = [
     "CreditedPersons",
+    "CreditedProgramSort",
     "DaysToReturn",
     "EpisodeSort",
     "Genres",
@@ -27,8 +28,10 @@ __all__ = [
     "SeriesSort",
 ]
 
-#: The sorts ``GET /programs`` and ``GET /credited_persons/.../programs`` take ("-" first: descending).
-ProgramSort = Literal["program.release_year", "-program.release_year", "program.title", "-program.title"]
+#: The sorts ``GET /programs`` takes ("-" first: descending).
+ProgramSort = Literal["program.release_year", "-program.release_year"]
+#: The sorts ``GET /credited_persons/{credited_person_id}/programs`` takes.
+CreditedProgramSort = Literal["program.title", "-program.title", "program.release_year", "-program.release_year"]
 #: The sorts of the series listings.
 SeriesSort = Literal["series.title", "-series.title", "series.release_year", "-series.release_year"]
 #: The sorts of a season's episodes.
@@ -262,7 +265,7 @@ class CreditedPersons(APIResource):
         self,
         credited_person_id: str,
         *,
-        sort: ProgramSort | None = None,
+        sort: CreditedProgramSort | None = None,
         filter: str | Sequence[str] | None = None,
         role: str | Sequence[str] | None = None,
         language: str | None = None,
