@@ -42,6 +42,7 @@ from ._tokens import (
 from ._version import __version__
 
 # --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
+from ._encoding import NULL
 from .models import (
     BroadcastSlot,
     CatchupItem,
@@ -139,6 +140,7 @@ __all__ = [
 
 # --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
 __all__ += [
+    "NULL",
     "BroadcastSlot",
     "CatchupItem",
     "CatchupStreams",
