@@ -10,6 +10,9 @@ from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
 from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
+
+# --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
+from ._encoding import NULL
 from ._errors import (
     AminoError,
     ApiError,
@@ -40,9 +43,6 @@ from ._tokens import (
     TokenStoreError,
 )
 from ._version import __version__
-
-# --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
-from ._encoding import NULL
 from .models import (
     BroadcastSlot,
     CatchupItem,

@@ -58,7 +58,10 @@ async def test_a_session_from_start_to_end(fake: FakeAmino, client: AminoClient,
         "dash", service="live", device_type="stb", device_identifier="Home STB"
     )
 
-    assert (recording.last.method, recording.last.path) == ("POST", f"/api/v1/media/users/{USER_ID}/media_play_sessions")
+    assert (recording.last.method, recording.last.path) == (
+        "POST",
+        f"/api/v1/media/users/{USER_ID}/media_play_sessions",
+    )
     assert recording.last.json == {
         "stream_type": "dash",
         "service": "live",
@@ -77,9 +80,10 @@ async def test_a_session_from_start_to_end(fake: FakeAmino, client: AminoClient,
     await client.playback.touch_session(session.id)
     assert recording.last.method == "PATCH" and recording.last.status == 204
     assert abs(recording.last.json["last_updated_timestamp"] - time.time()) < 5
-    assert fake.playback.sessions[USER_ID][session.id]["last_updated_timestamp"] == recording.last.json[
-        "last_updated_timestamp"
-    ]
+    assert (
+        fake.playback.sessions[USER_ID][session.id]["last_updated_timestamp"]
+        == recording.last.json["last_updated_timestamp"]
+    )
 
     (listed,) = await client.playback.list_sessions()
     assert listed.id == session.id and listed.ip4_address is None
