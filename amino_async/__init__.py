@@ -10,6 +10,8 @@ from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
 from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
+
+# --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
 from ._encoding import NULL
 from ._errors import (
     AminoError,
@@ -44,15 +46,28 @@ from ._tokens import (
 )
 from ._version import __version__
 from .models import (
+    BroadcastSlot,
+    CatchupItem,
     Channel,
+    ChannelPackage,
+    CreditedPerson,
+    Episode,
     ErrorObject,
     Genre,
     Image,
+    MediaPlaySession,
+    MediaPlaySessionInput,
+    PlaybackInfo,
     Product,
+    Program,
     ProtectionKey,
+    Recommendation,
     ResourceRef,
+    Season,
+    Series,
     Stream,
     UserProfile,
+    ViewerEvent,
 )
 from .models.recordings import (
     AutoRecordingRequest,
@@ -70,7 +85,7 @@ from .models.recordings import (
     UserRecordingGroup,
     UserRecordingRequest,
 )
-from .resources import ChannelStreams, Fanout, Recordings, RecordingsV1
+from .resources import CatchupStreams, ChannelStreams, DaySlots, Fanout, Recordings, RecordingsV1
 
 if TYPE_CHECKING:
     from ._redis import RedisTokenStore as RedisTokenStore
@@ -161,4 +176,24 @@ __all__ = [
     "UserRecordingGroup",
     "UserRecordingRequest",
     "__version__",
+]
+
+# --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
+__all__ += [
+    "NULL",
+    "BroadcastSlot",
+    "CatchupItem",
+    "CatchupStreams",
+    "ChannelPackage",
+    "CreditedPerson",
+    "DaySlots",
+    "Episode",
+    "MediaPlaySession",
+    "MediaPlaySessionInput",
+    "PlaybackInfo",
+    "Program",
+    "Recommendation",
+    "Season",
+    "Series",
+    "ViewerEvent",
 ]

@@ -38,7 +38,23 @@ from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import AutoTransport, CertTypes, Network, ssl_context
 from ._urls import QueryValue, Urls, parse_base_url
-from .resources import Channels, Profiles, Recordings, Streams
+from .resources import (
+    Catchup,
+    Channels,
+    CreditedPersons,
+    Genres,
+    Packages,
+    Playback,
+    Profiles,
+    Programs,
+    Recommendations,
+    Recordings,
+    Schedule,
+    Seasons,
+    SeriesResource,
+    Streams,
+    Subscriptions,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -250,6 +266,63 @@ class AminoClient:
     def recordings(self) -> Recordings:
         """The profile's recordings (the current v4 API); ``recordings.v1`` is the older user recordings API."""
         return Recordings(self._api)
+
+    # --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
+
+    @functools.cached_property
+    def schedule(self) -> Schedule:
+        """The EPG: broadcast slots of a channel by day, and ranges of days."""
+        return Schedule(self._api)
+
+    @functools.cached_property
+    def programs(self) -> Programs:
+        """Programmes (movies, episodes) and the broadcast slots showing them."""
+        return Programs(self._api)
+
+    @functools.cached_property
+    def series(self) -> SeriesResource:
+        """Series."""
+        return SeriesResource(self._api)
+
+    @functools.cached_property
+    def seasons(self) -> Seasons:
+        """Seasons, their episodes and their series."""
+        return Seasons(self._api)
+
+    @functools.cached_property
+    def genres(self) -> Genres:
+        """Genres."""
+        return Genres(self._api)
+
+    @functools.cached_property
+    def credited_persons(self) -> CreditedPersons:
+        """The programmes of the people credited in them."""
+        return CreditedPersons(self._api)
+
+    @functools.cached_property
+    def catchup(self) -> Catchup:
+        """Catch-up items, and their streams in one flow."""
+        return Catchup(self._api)
+
+    @functools.cached_property
+    def playback(self) -> Playback:
+        """Media play sessions (the user's) and playback info (the profile's resume points)."""
+        return Playback(self._api)
+
+    @functools.cached_property
+    def recommendations(self) -> Recommendations:
+        """Recommendations, and the viewing events that feed them."""
+        return Recommendations(self._api)
+
+    @functools.cached_property
+    def packages(self) -> Packages:
+        """Channel packages, of the system and of the user."""
+        return Packages(self._api)
+
+    @functools.cached_property
+    def subscriptions(self) -> Subscriptions:
+        """The products the user is subscribed to."""
+        return Subscriptions(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 

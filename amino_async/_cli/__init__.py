@@ -31,6 +31,7 @@ from .. import (
     TokenStoreError,
     TransportError,
 )
+from ._catalogue import add_catalogue_commands
 from ._commands import Command, build_parser, settings_from
 from ._output import CliError, error_line
 from ._recordings import add_recordings_command
@@ -43,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     parser = build_parser()
     add_recordings_command(parser)
+    parser = add_catalogue_commands(build_parser())
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed what it had to

@@ -1,5 +1,5 @@
-"""The catalogue (``/api/metadata/v1/channels``): channels, their value objects, and the genres and products
-included beside them."""
+"""The catalogue (``/api/metadata/v1``): channels, their value objects, the genres and products included beside
+them, and the enriched metadata: programmes, series, seasons, episodes and credited persons."""
 
 from __future__ import annotations
 
@@ -11,12 +11,19 @@ __all__ = [
     "AvailabilityWindow",
     "Channel",
     "ContentFlag",
+    "CreditedPerson",
     "DeliveryNetwork",
+    "Descriptions",
     "DvbService",
     "DvbTriplet",
+    "Episode",
     "Genre",
     "GeoAvailability",
     "Product",
+    "Program",
+    "ProviderProgramInfo",
+    "Season",
+    "Series",
     "ServicesAvailable",
 ]
 
@@ -133,3 +140,119 @@ class Channel(Entity):
     relationships: tuple[ResourceRef, ...] = field(default=(), metadata={"refs": True})
     genres: tuple[Genre, ...] = field(default=(), metadata={"included": "Genre"})
     products: tuple[Product, ...] = field(default=(), metadata={"included": "Product"})
+
+
+# --- enriched metadata: programmes, series, seasons, episodes, credited persons ----------------------------
+
+
+@frozen
+class Descriptions:
+    """The short, long and extended descriptions of a programme, series or season."""
+
+    short: str | None = None
+    long: str | None = None
+    extended: str | None = None
+
+
+@frozen
+class ProviderProgramInfo:
+    """A programme's id at a foreign metadata provider (``metadata_provider_program_information``)."""
+
+    provider: str | None = None
+    external_program_id: str | None = None
+
+
+@frozen
+class CreditedPerson(Entity):
+    """Anyone credited with a part of a programme's production (``CreditedPersonEntity``).
+
+    ``credit`` is one of Cast, Creator, Director, Other.
+    """
+
+    id: str
+    name: str = ""
+    credit: str | None = None
+    biography: str | None = None
+    images: tuple[Image, ...] = ()
+
+
+@frozen
+class Season(Entity):
+    """A season: a collection of a series' episodes (``SeasonEntity``)."""
+
+    id: str
+    title: str = ""
+    release_year: int | None = None
+    season_number: int | None = None
+    descriptions: Descriptions = Descriptions()
+    images: tuple[Image, ...] = ()
+
+
+@frozen
+class Series(Entity):
+    """A series, whose episodes belong to seasons (``SeriesEntity``).
+
+    ``seasons``, ``genres`` and ``credited_persons`` are resolved from the answer's ``included`` resources
+    (``GET /series/{series_id}`` always includes them; a listing does not).
+    """
+
+    id: str
+    title: str = ""
+    release_year: int | None = None
+    descriptions: Descriptions = Descriptions()
+    content_flags: tuple[ContentFlag, ...] = ()
+    images: tuple[Image, ...] = ()
+    seasons: tuple[Season, ...] = field(default=(), metadata={"included": "Season"})
+    genres: tuple[Genre, ...] = field(default=(), metadata={"included": "Genre"})
+    credited_persons: tuple[CreditedPerson, ...] = field(default=(), metadata={"included": "CreditedPerson"})
+
+
+@frozen
+class Program(Entity):
+    """Something that can be shown: a movie, an episode, a trailer (``ProgramEntity``).
+
+    A programme says nothing about when or how it can be played: its broadcast slots do. ``series``,
+    ``seasons``, ``episode``, ``genres`` and ``credited_persons`` are resolved from the answer's ``included``
+    resources where it has them (``GET /programs/{program_id}`` always includes them).
+    """
+
+    id: str
+    title: str = ""
+    original_title: str | None = None
+    #: One of trailer, movie, program, episode.
+    program_type: str | None = None
+    long_title: str | None = None
+    grid_title: str | None = None
+    descriptions: Descriptions = Descriptions()
+    duration_seconds: int | None = None
+    duration_without_adverts_seconds: int | None = None
+    release_year: int | None = None
+    images: tuple[Image, ...] = ()
+    content_flags: tuple[ContentFlag, ...] = ()
+    #: ISO 3166 alpha-2 codes of the countries of production.
+    production_countries: tuple[str, ...] = ()
+    metadata_provider_program_information: tuple[ProviderProgramInfo, ...] = ()
+    created_at: int | None = None
+    modified_at: int | None = None
+    series: Series | None = field(default=None, metadata={"included": "Series"})
+    seasons: tuple[Season, ...] = field(default=(), metadata={"included": "Season"})
+    episode: Episode | None = field(default=None, metadata={"included": "Episode"})
+    genres: tuple[Genre, ...] = field(default=(), metadata={"included": "Genre"})
+    credited_persons: tuple[CreditedPerson, ...] = field(default=(), metadata={"included": "CreditedPerson"})
+
+
+@frozen
+class Episode(Entity):
+    """A programme as an episode of a season (``EpisodeEntity``).
+
+    ``program`` is the programme itself, resolved from ``included`` (``GET /seasons/{season_id}/episodes``
+    always includes it).
+    """
+
+    id: str
+    title: str | None = None
+    episode_number: int | None = None
+    episode_title: str | None = None
+    season_number: int | None = None
+    images: tuple[Image, ...] = ()
+    program: Program | None = field(default=None, metadata={"included": "Program"})

@@ -5,7 +5,7 @@ Models (what the API answers), after the OpenAPI snippets under ``rest/snippets/
 
 - v4: :class:`Recording` (``RecordingEntity``), :class:`GroupRecording` (``RecordingForGroupEntity``),
   :class:`AutoRecordingRequest` (``RecordingRequestEntity``), :class:`RecordingGroup` (``RecordingGroupEntity``),
-  :class:`Series` (included beside groups), :class:`RecordedBroadcastSlot`, :class:`StorageQuota`, and
+  :class:`RecordingSeries` (included beside groups), :class:`RecordedBroadcastSlot`, :class:`StorageQuota`, and
   :class:`EpgBroadcastSlot` (``Epg/BroadcastSlotEntity``, what the most popular listing and group recordings
   carry);
 - v1: :class:`UserRecording` (``UserRecordingEntity``), :class:`UserRecordingRequest`
@@ -45,19 +45,19 @@ __all__ = [
     "RecordedBroadcastSlot",
     "Recording",
     "RecordingGroup",
+    "RecordingSeries",
     "RecordingSlot",
+    "RecordingSlotProgram",
     "RecordingSlotStatus",
     "RecordingSlotUpdate",
+    "RecordingSubtitleLanguage",
     "RecordingToDelete",
     "RecordingUpdate",
     "RelationshipData",
     "SerialRecording",
-    "Series",
-    "SlotProgram",
     "StorageQuota",
     "StreamLinks",
     "StreamsRelationship",
-    "SubtitleLanguage",
     "UserRecording",
     "UserRecordingGroup",
     "UserRecordingRelationships",
@@ -95,14 +95,14 @@ class BroadcastLanguage:
 
 
 @frozen
-class SubtitleLanguage:
+class RecordingSubtitleLanguage:
     """A subtitle language of a broadcast slot (ISO 639-2)."""
 
     language_iso639_2: str | None = None
 
 
 @frozen
-class SlotProgram:
+class RecordingSlotProgram:
     """The programme a broadcast slot airs, as the slot describes it."""
 
     title: str | None = None
@@ -127,9 +127,9 @@ class EpgBroadcastSlot(Entity):
     commercial_break_duration_seconds: int | None = None
     metadata_provider_information: tuple[MetadataProviderInformation, ...] = ()
     broadcast_languages: tuple[BroadcastLanguage, ...] = ()
-    subtitle_languages: tuple[SubtitleLanguage, ...] = ()
+    subtitle_languages: tuple[RecordingSubtitleLanguage, ...] = ()
     services_available: ServicesAvailable | None = None
-    program: SlotProgram | None = None
+    program: RecordingSlotProgram | None = None
     relationships: tuple[ResourceRef, ...] = field(default=(), metadata=_REFS)
 
     @property
@@ -226,7 +226,7 @@ class AutoRecordingRequest(Entity):
 
 
 @frozen
-class Series(Entity):
+class RecordingSeries(Entity):
     """A series, as included beside recording groups."""
 
     id: str
@@ -245,7 +245,7 @@ class RecordingGroup(Entity):
     earliest_start_time: int | None = None
     latest_start_time: int | None = None
     relationships: tuple[ResourceRef, ...] = field(default=(), metadata=_REFS)
-    series: Series | None = field(default=None, metadata={"included": "Series"})
+    series: RecordingSeries | None = field(default=None, metadata={"included": "Series"})
 
     @property
     def series_id(self) -> str | None:

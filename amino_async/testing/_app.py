@@ -7,6 +7,7 @@ areas' (``_areas``), routed by one table built from their routes.
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import _catalogue as catalogue
-from ._areas import ROUTES
+from ._areas import ROUTES, commerce, playback
 from ._areas import recordings as recordings_area
 from ._areas.auth import SESSION_COOKIE
 from ._digest import DigestAuthority
@@ -178,6 +179,14 @@ class FakeAmino:
         self._admin = _admin_app(self)
         #: The recordings area's state: every user's and profile's recordings and requests.
         self.recordings = recordings_area.Recordings(seed)
+        # --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
+        #: The day the EPG is centred on (UTC): slots from 7 days before to 7 days after; the 3 days before
+        #: it are the catch-up days.
+        self.epg_today = datetime.datetime.now(datetime.timezone.utc).date()
+        #: Media play sessions per user and playback info per profile.
+        self.playback = playback.PlaybackState()
+        #: The viewer events posted per user.
+        self.commerce = commerce.CommerceState()
 
     # --- users ---
 

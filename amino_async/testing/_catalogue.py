@@ -7,6 +7,7 @@ catalogue of 100,000 channels costs nothing until a page of it is asked for.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -671,3 +672,429 @@ def epg_slot_resource(seed: int, info: SlotInfo) -> dict[str, object]:
         "attributes": attributes,
         "relationships": {"channel": channel},
     }
+
+
+# --- enriched metadata: programmes, series, seasons, episodes, credited persons ---------------------
+#
+# Programme p < EPISODE_COUNT is episode p % 6 + 1 of season (p % 12) // 6 + 1 of series p // 12 (its
+# Episode entity has index p too); the rest are movies. Every programme credits two persons.
+
+SERIES_COUNT = 12
+SEASONS_PER_SERIES = 2
+EPISODES_PER_SEASON = 6
+EPISODE_COUNT = SERIES_COUNT * SEASONS_PER_SERIES * EPISODES_PER_SEASON
+PROGRAM_COUNT = 200
+PERSON_COUNT = 30
+CREDITS = ("Cast", "Creator", "Director", "Other")
+SERIES_TITLES = (
+    "Harbour Lights",
+    "The Long Winter",
+    "Kitchen Rules",
+    "Northern Patrol",
+    "Tiny Explorers",
+    "Court Side",
+    "Deep Blue",
+    "City Doctors",
+    "Night Shift",
+    "Wild North",
+    "The Inventors",
+    "Lake House",
+)
+_MOVIE_WORDS = (("Silent", "Last", "Golden", "Broken", "Midnight", "Frozen", "Hidden"), ("River", "Signal", "Crown"))
+_PERSON_NAMES = (
+    "Aino Virtanen",
+    "Mikko Korhonen",
+    "Sofia Nieminen",
+    "Elias Mäkinen",
+    "Helmi Hämäläinen",
+    "Oliver Laine",
+)
+
+
+@attrs.frozen
+class MetadataIds:
+    """The id schemes of the enriched metadata of one seed."""
+
+    program: IdScheme
+    series: IdScheme
+    season: IdScheme
+    episode: IdScheme
+    person: IdScheme
+    package: IdScheme
+    license: IdScheme
+
+
+@functools.lru_cache(maxsize=16)
+def metadata_ids(seed: int) -> MetadataIds:
+    """The id schemes of ``seed``'s programmes, series, seasons, episodes, persons and packages."""
+    kinds = ("program", "series", "season", "episode", "person", "package", "license")
+    return MetadataIds(*(IdScheme.for_kind(seed, kind) for kind in kinds))
+
+
+@attrs.frozen
+class ProgramTraits:
+    """What a programme's attributes are derived from."""
+
+    index: int
+    title: str
+    program_type: str
+    release_year: int
+    genre: int
+    series: int | None
+    season_number: int | None
+    episode_number: int | None
+
+    @property
+    def season(self) -> int | None:
+        """The index of the programme's season, for an episode."""
+        if self.series is None or self.season_number is None:
+            return None
+        return self.series * SEASONS_PER_SERIES + self.season_number - 1
+
+    @property
+    def persons(self) -> tuple[int, int]:
+        """The two persons credited."""
+        return (self.index % PERSON_COUNT, (self.index * 7 + 3) % PERSON_COUNT)
+
+
+@functools.lru_cache(maxsize=1024)
+def program_traits(seed: int, index: int) -> ProgramTraits:
+    """The traits of programme ``index`` (0 <= index < PROGRAM_COUNT)."""
+    if index < EPISODE_COUNT:
+        series, rest = divmod(index, SEASONS_PER_SERIES * EPISODES_PER_SEASON)
+        season_number = rest // EPISODES_PER_SEASON + 1
+        return ProgramTraits(
+            index,
+            SERIES_TITLES[series],
+            "episode",
+            series_year(series) + season_number - 1,
+            series_genre(series),
+            series,
+            season_number,
+            rest % EPISODES_PER_SEASON + 1,
+        )
+    bits = _mix(seed + 1, index)
+    first, second = _MOVIE_WORDS
+    title = f"{first[bits % len(first)]} {second[(bits >> 4) % len(second)]} {index - EPISODE_COUNT + 1}"
+    return ProgramTraits(index, title, "movie", 1980 + (bits >> 8) % 44, (bits >> 16) % len(GENRES), None, None, None)
+
+
+def series_year(series: int) -> int:
+    """The year series ``series`` was first released."""
+    return 2005 + series
+
+
+def series_genre(series: int) -> int:
+    """The genre of series ``series``."""
+    return (series * 3) % len(GENRES)
+
+
+def _images(kind: str, resource_id: str, language: str) -> list[dict[str, object]]:
+    return [
+        {
+            "image_type": "Thumbnail",
+            "alternate_access_description": f"{kind} thumbnail",
+            "width_pixels": 640,
+            "height_pixels": 360,
+            "iso_639-2_lang": language,
+            "url": f"https://img.example.net/{kind}/{resource_id}/thumbnail.png",
+        }
+    ]
+
+
+def _descriptions(title: str) -> dict[str, str]:
+    return {"short": f"{title}.", "long": f"{title}: the long description.", "extended": f"{title}, extended."}
+
+
+def _ref(kind: str, resource_id: str) -> dict[str, str]:
+    return {"id": resource_id, "type": kind}
+
+
+def program_resource(seed: int, index: int, language: str, *, relationships: bool) -> dict[str, object]:
+    """The ``Program`` resource at ``index``; ``relationships`` only where the answer includes what they name."""
+    ids, traits = metadata_ids(seed), program_traits(seed, index)
+    program_id = ids.program.make(index)
+    duration = 2700 if traits.program_type == "episode" else 5400 + (index % 5) * 600
+    title = traits.title if traits.episode_number is None else f"{traits.title} {traits.episode_number}"
+    attributes: dict[str, object] = {
+        "title": title,
+        "original_title": title,
+        "program_type": traits.program_type,
+        "long_title": title if traits.episode_number is None else f"{title}: episode {traits.episode_number}",
+        "grid_title": title[:20],
+        "descriptions": _descriptions(title),
+        "duration_seconds": duration + 600,
+        "duration_without_adverts_seconds": duration,
+        "release_year": traits.release_year,
+        "images": _images("programs", program_id, language),
+        "content_flags": [],
+        "production_countries": ["fi"],
+        "metadata_provider_program_information": [{"provider": "ERICSSON", "external_program_id": str(index)}],
+        "created_at": 1_516_804_728,
+        "modified_at": 1_516_935_732,
+    }
+    if relationships:
+        links: dict[str, object] = {
+            "genre": {"data": [_ref("Genre", catalogue_ids(seed).genre.make(traits.genre))]},
+            "credited_person": {"data": [_ref("CreditedPerson", ids.person.make(p)) for p in traits.persons]},
+        }
+        if traits.series is not None and traits.season is not None:
+            links["series"] = {"data": _ref("Series", ids.series.make(traits.series))}
+            links["season"] = {"data": [_ref("Season", ids.season.make(traits.season))]}
+            links["episode"] = {"data": [_ref("Episode", ids.episode.make(index))]}
+        attributes["relationships"] = links
+    return {"type": "Program", "id": program_id, "attributes": attributes}
+
+
+def series_resource(seed: int, series: int, language: str, *, relationships: bool) -> dict[str, object]:
+    """The ``Series`` resource ``series``; ``relationships`` (seasons, genre, persons) where they are included."""
+    ids = metadata_ids(seed)
+    series_id = ids.series.make(series)
+    title = SERIES_TITLES[series]
+    # The schema requires year_released, and documents release_year: both are sent.
+    attributes: dict[str, object] = {
+        "title": title,
+        "descriptions": _descriptions(title),
+        "release_year": series_year(series),
+        "year_released": series_year(series),
+        "content_flags": [],
+        "images": _images("series", series_id, language),
+    }
+    resource: dict[str, object] = {"type": "Series", "id": series_id, "attributes": attributes}
+    if relationships:
+        seasons = range(series * SEASONS_PER_SERIES, (series + 1) * SEASONS_PER_SERIES)
+        first_episode = series * SEASONS_PER_SERIES * EPISODES_PER_SEASON
+        resource["relationships"] = {
+            "seasons": {"data": [_ref("Season", ids.season.make(s)) for s in seasons]},
+            "genres": {"data": [_ref("Genre", catalogue_ids(seed).genre.make(series_genre(series)))]},
+            "credited_persons": {
+                "data": [
+                    _ref("CreditedPerson", ids.person.make(p)) for p in program_traits(seed, first_episode).persons
+                ]
+            },
+        }
+    return resource
+
+
+def season_resource(seed: int, season: int, language: str) -> dict[str, object]:
+    """The ``Season`` resource ``season`` (season ``season % 2 + 1`` of series ``season // 2``)."""
+    series, number = divmod(season, SEASONS_PER_SERIES)
+    season_id = metadata_ids(seed).season.make(season)
+    year = series_year(series) + number
+    title = f"Season {number + 1} ({year})"
+    attributes: dict[str, object] = {
+        "title": title,
+        "release_year": year,
+        "season_number": number + 1,
+        "descriptions": _descriptions(f"{SERIES_TITLES[series]}, {title}"),
+        "images": _images("seasons", season_id, language),
+    }
+    return {"type": "Season", "id": season_id, "attributes": attributes}
+
+
+def episode_resource(seed: int, index: int, language: str) -> dict[str, object]:
+    """The ``Episode`` resource of programme ``index`` (an episode), linked to its programme and season."""
+    ids, traits = metadata_ids(seed), program_traits(seed, index)
+    episode_id = ids.episode.make(index)
+    assert traits.season is not None
+    attributes: dict[str, object] = {
+        "title": f"{traits.title} {traits.episode_number}",
+        "episode_number": traits.episode_number,
+        "episode_title": f"Episode {traits.episode_number}",
+        "season_number": traits.season_number,
+        "images": _images("episodes", episode_id, language),
+        "relationships": {
+            "program": {"data": _ref("Program", ids.program.make(index))},
+            "season": {"data": _ref("Season", ids.season.make(traits.season))},
+        },
+    }
+    return {"type": "Episode", "id": episode_id, "attributes": attributes}
+
+
+def person_resource(seed: int, person: int, language: str) -> dict[str, object]:
+    """The ``CreditedPerson`` resource ``person``."""
+    person_id = metadata_ids(seed).person.make(person)
+    name = f"{_PERSON_NAMES[person % len(_PERSON_NAMES)]} {person // len(_PERSON_NAMES) + 1}"
+    attributes: dict[str, object] = {
+        "name": name,
+        "credit": CREDITS[person % len(CREDITS)],
+        "biography": f"{name} works in television.",
+        "images": _images("persons", person_id, language),
+    }
+    return {"type": "CreditedPerson", "id": person_id, "attributes": attributes}
+
+
+def genre_resource(seed: int, genre: int) -> dict[str, object]:
+    """The ``Genre`` resource ``genre``."""
+    return _genre_resource(seed, genre)
+
+
+# --- the EPG: broadcast slots by day ----------------------------------------------------------------
+#
+# The EPG spans EPG_DAYS days around ``today`` (the fake's ``epg_today``): each day of a channel has 8
+# slots of 3 hours from 04:00 UTC, as the API's day runs from 04:00 to 04:00. The 24 slots with
+# indices 24c..24c+23 (the catch-up slots, whose streams the media area serves) are channel c's on the
+# three days before today; the slots of the other days come after every channel's catch-up slots.
+
+EPG_PAST_DAYS = 7
+EPG_FUTURE_DAYS = 7
+SLOTS_PER_DAY = 8
+SLOT_SECONDS = 3 * 3600
+COMMERCIAL_SECONDS = 600
+DAY_START = datetime.time(4, 0, tzinfo=datetime.timezone.utc)
+CATCHUP_DAYS = (-3, -2, -1)
+CATCHUP_WINDOW_SECONDS = 7 * 86400
+_OTHER_DAYS = tuple(d for d in range(-EPG_PAST_DAYS, EPG_FUTURE_DAYS + 1) if d not in CATCHUP_DAYS)
+_OTHER_PER_CHANNEL = len(_OTHER_DAYS) * SLOTS_PER_DAY
+# Slot (c, d, k) shows programme (7c + 8(d + EPG_PAST_DAYS) + k) mod PROGRAM_COUNT; 143 is 7's inverse.
+_CHANNEL_STEP, _CHANNEL_STEP_INVERSE = 7, 143
+assert len(CATCHUP_DAYS) * SLOTS_PER_DAY == SLOTS_PER_CHANNEL
+assert (_CHANNEL_STEP * _CHANNEL_STEP_INVERSE) % PROGRAM_COUNT == 1
+
+
+@attrs.frozen
+class SlotPosition:
+    """Where a slot is: its channel, its day (offset from today) and its place in the day."""
+
+    channel: int
+    day: int
+    place: int
+
+
+def slot_index(channels: int, position: SlotPosition) -> int:
+    """The index of the slot at ``position`` in a catalogue of ``channels`` channels."""
+    if position.day in CATCHUP_DAYS:
+        return position.channel * SLOTS_PER_CHANNEL + CATCHUP_DAYS.index(position.day) * SLOTS_PER_DAY + position.place
+    base = channels * SLOTS_PER_CHANNEL + position.channel * _OTHER_PER_CHANNEL
+    return base + _OTHER_DAYS.index(position.day) * SLOTS_PER_DAY + position.place
+
+
+def slot_position(channels: int, index: int) -> SlotPosition | None:
+    """Where slot ``index`` is, or None when no slot has it."""
+    if index < channels * SLOTS_PER_CHANNEL:
+        channel, rest = divmod(index, SLOTS_PER_CHANNEL)
+        return SlotPosition(channel, CATCHUP_DAYS[rest // SLOTS_PER_DAY], rest % SLOTS_PER_DAY)
+    channel, rest = divmod(index - channels * SLOTS_PER_CHANNEL, _OTHER_PER_CHANNEL)
+    if channel >= channels:
+        return None
+    return SlotPosition(channel, _OTHER_DAYS[rest // SLOTS_PER_DAY], rest % SLOTS_PER_DAY)
+
+
+def epg_day(today: datetime.date, date: datetime.date) -> int | None:
+    """The offset of ``date`` from ``today``, or None when the EPG has no slots that day."""
+    offset = (date - today).days
+    return offset if -EPG_PAST_DAYS <= offset <= EPG_FUTURE_DAYS else None
+
+
+def slot_program(position: SlotPosition) -> int:
+    """The programme a slot shows."""
+    day = position.day + EPG_PAST_DAYS
+    return (position.channel * _CHANNEL_STEP + day * SLOTS_PER_DAY + position.place) % PROGRAM_COUNT
+
+
+def program_positions(channels: int, program: int) -> list[SlotPosition]:
+    """Every slot showing ``program``, by day, then time, then channel."""
+    found: list[SlotPosition] = []
+    for day in range(-EPG_PAST_DAYS, EPG_FUTURE_DAYS + 1):
+        for place in range(SLOTS_PER_DAY):
+            rest = (program - (day + EPG_PAST_DAYS) * SLOTS_PER_DAY - place) % PROGRAM_COUNT
+            first = (rest * _CHANNEL_STEP_INVERSE) % PROGRAM_COUNT
+            found.extend(SlotPosition(c, day, place) for c in range(first, channels, PROGRAM_COUNT))
+    return found
+
+
+def slot_start(today: datetime.date, position: SlotPosition) -> int:
+    """The Unix time a slot starts."""
+    day = datetime.datetime.combine(today + datetime.timedelta(days=position.day), DAY_START)
+    return int(day.timestamp()) + position.place * SLOT_SECONDS
+
+
+def _slot_program_value(seed: int, program: int, language: str) -> dict[str, object]:
+    traits = program_traits(seed, program)
+    title = traits.title if traits.episode_number is None else f"{traits.title} {traits.episode_number}"
+    prefix = "Movie: " if traits.program_type == "movie" else ""
+    program_id = metadata_ids(seed).program.make(program)
+    return {"title": prefix + title, "images": _images("programs", program_id, language), "content_flags": []}
+
+
+def slot_resource(
+    seed: int, channels: int, today: datetime.date, position: SlotPosition, language: str
+) -> dict[str, object]:
+    """The ``BroadcastSlot`` resource at ``position``."""
+    ids = catalogue_ids(seed)
+    program = slot_program(position)
+    start = slot_start(today, position)
+    index = slot_index(channels, position)
+    attributes: dict[str, object] = {
+        "start_time_unix": start,
+        "end_time_unix": start + SLOT_SECONDS,
+        "advertising_enabled": True,
+        "program_duration_seconds": SLOT_SECONDS - COMMERCIAL_SECONDS,
+        "commercial_break_duration_seconds": COMMERCIAL_SECONDS,
+        "metadata_provider_information": [{"provider": "ERICSSON", "external_id": str(index)}],
+        "broadcast_languages": [{"audio_language_iso639_2": "fin"}],
+        "subtitle_languages": [{"language_iso639_2": "fin"}, {"language_iso639_2": "swe"}],
+        "services_blacklisted": [] if position.day in CATCHUP_DAYS else ["catchup"],
+        "program": _slot_program_value(seed, program, language),
+    }
+    relationships = {
+        "channel": {"data": _ref("Channel", ids.channel.make(position.channel))},
+        "program": {"data": _ref("Program", metadata_ids(seed).program.make(program))},
+        "genres": {"data": [_ref("Genre", ids.genre.make(program_traits(seed, program).genre))]},
+    }
+    slot_id = ids.broadcast_slot.make(index)
+    return {"type": "BroadcastSlot", "id": slot_id, "attributes": attributes, "relationships": relationships}
+
+
+def epg_channel_resource(seed: int, channel: int) -> dict[str, object]:
+    """The channel as the EPG answer includes it (``ChannelEntity``: a name and its services)."""
+    traits = channel_traits(seed, channel)
+    full = channel_resource(seed, channel, "eng")
+    attributes = full["attributes"]
+    assert isinstance(attributes, dict)
+    services = ["live"] if traits.radio else ["live", "npvr", "catchup", "startover"]
+    return {
+        "type": "Channel",
+        "id": full["id"],
+        "attributes": {"name": attributes["name"], "services_enabled": services},
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def render_epg_day(
+    seed: int, channels: int, today: datetime.date, channel: int, date: datetime.date, language: str
+) -> bytes:
+    """The JSON of ``GET /broadcast_slots/{channel_id}/{yyyy-mm-dd}`` (cached)."""
+    day = epg_day(today, date)
+    positions = [] if day is None else [SlotPosition(channel, day, place) for place in range(SLOTS_PER_DAY)]
+    data = [slot_resource(seed, channels, today, position, language) for position in positions]
+    return dumps({"data": data, "included": [epg_channel_resource(seed, channel)]})
+
+
+def catchup_resource(
+    seed: int, channels: int, today: datetime.date, position: SlotPosition, language: str
+) -> dict[str, object]:
+    """The ``CatchupItem`` of a catch-up slot: its id is the slot's."""
+    ids = catalogue_ids(seed)
+    program = slot_program(position)
+    start = slot_start(today, position)
+    attributes: dict[str, object] = {
+        "available_until_timestamp": start + SLOT_SECONDS + CATCHUP_WINDOW_SECONDS,
+        "program_duration_seconds": SLOT_SECONDS - COMMERCIAL_SECONDS,
+        "commercial_break_duration_seconds": COMMERCIAL_SECONDS,
+        # The schema says integer and shows "fi": the code is a string.
+        "audio_language_iso639_1": "fi",
+        "subtitle_languages": [{"language_iso639_1": "fi"}],
+        "program": _slot_program_value(seed, program, language),
+        "relationships": [
+            _ref("Channel", ids.channel.make(position.channel)),
+            _ref("Program", metadata_ids(seed).program.make(program)),
+        ],
+    }
+    slot_id = ids.broadcast_slot.make(slot_index(channels, position))
+    return {"type": "CatchupItem", "id": slot_id, "attributes": attributes}
+
+
+def product_resource(seed: int, product: int) -> dict[str, object]:
+    """The ``Product`` resource ``product`` (an index of ``PRODUCTS``)."""
+    return _product_resource(seed, product)

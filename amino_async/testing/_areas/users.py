@@ -27,6 +27,12 @@ def owned_user(fake: FakeAmino, call: Call, param: str = "user_id") -> FakeUser 
     return user if user is not None and user.user_id == call.user.user_id else None
 
 
+def owned_profile(fake: FakeAmino, call: Call, param: str = "user_profile_id") -> FakeProfile | None:
+    """The profile ``call.params[param]`` names, when it is a profile of the bearer's own user; None otherwise
+    (answer with the refusal the area's file documents, ``not_yours`` where it documents none)."""
+    return call.user.profile(call.params[param])
+
+
 async def user_profiles(fake: FakeAmino, call: Call) -> Response:
     """``GET /api/users/v1/users/{user_id}/user_profiles``: every profile of the bearer's own user."""
     owner = owned_user(fake, call)
