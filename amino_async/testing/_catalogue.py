@@ -591,7 +591,7 @@ def render_streams(seed: int, kind: StreamKind, resource_id: str, query: StreamQ
 
 #: Monday 2024-01-01 00:00 UTC: every channel's day of slots starts here, an hour a slot.
 SCHEDULE_START = 1_704_067_200
-SLOT_SECONDS = 3600
+RECORDING_SLOT_SECONDS = 3600
 #: Of a slot's hour, the programme; the rest is commercial breaks.
 PROGRAM_SECONDS = 3300
 #: Each channel airs this many series, each several times a day; a slot whose position on the day is the last of
@@ -632,7 +632,7 @@ class SlotInfo:
 def slot_info(seed: int, index: int) -> SlotInfo:
     """What slot ``index`` airs, and whether it may be recorded (radio channels offer no npvr)."""
     channel, position = divmod(index, SLOTS_PER_CHANNEL)
-    start = SCHEDULE_START + position * SLOT_SECONDS
+    start = SCHEDULE_START + position * RECORDING_SLOT_SECONDS
     cycle = position % _SERIES_CYCLE
     traits = channel_traits(seed, channel)
     brand = _BRANDS[(traits.bits >> 16) % len(_BRANDS)]
@@ -640,7 +640,7 @@ def slot_info(seed: int, index: int) -> SlotInfo:
         series, title = None, f"{brand} Film {channel + 1}.{position}"
     else:
         series, title = channel * SERIES_PER_CHANNEL + cycle, f"{brand} {_SHOWS[cycle]}"
-    return SlotInfo(index, channel, start, start + SLOT_SECONDS, title, series, not traits.radio)
+    return SlotInfo(index, channel, start, start + RECORDING_SLOT_SECONDS, title, series, not traits.radio)
 
 
 def series_title(seed: int, series: int) -> str:
@@ -659,7 +659,7 @@ def epg_slot_resource(seed: int, info: SlotInfo) -> dict[str, object]:
         "end_time_unix": info.end,
         "advertising_enabled": True,
         "program_duration_seconds": PROGRAM_SECONDS,
-        "commercial_break_duration_seconds": SLOT_SECONDS - PROGRAM_SECONDS,
+        "commercial_break_duration_seconds": RECORDING_SLOT_SECONDS - PROGRAM_SECONDS,
         "metadata_provider_information": [{"provider": "FAKE", "external_id": str(100_000 + info.index)}],
         "broadcast_languages": [{"audio_language_iso639_2": "fin"}],
         "subtitle_languages": [{"language_iso639_2": "fin"}, {"language_iso639_2": "swe"}],
