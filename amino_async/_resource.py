@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
 
 from attrs import evolve, frozen
@@ -34,7 +34,7 @@ from ._urls import QueryValue, Route, Urls
 if TYPE_CHECKING:
     from ._auth import AminoAuth
 
-__all__ = ["APIResource", "Api", "routes_of", "uses"]
+__all__ = ["APIResource", "Api", "PublicRoute", "routes_of", "uses"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -60,6 +60,15 @@ def routes_of(method: Callable[..., Any]) -> tuple[Route, ...]:
     """The routes ``method`` declared with :func:`uses` (empty when it declared none)."""
     found: tuple[Route, ...] = getattr(method, _ROUTES_ATTRIBUTE, ())
     return found
+
+
+@frozen
+class PublicRoute(Route):
+    """A route the API serves without credentials (its OpenAPI operation says ``security: []``).
+
+    :meth:`Api.call` sends it without the auth flow: no bearer, no login, no renewal. So a client made without
+    any way in (``AminoClient(base_url)``) can call it, and a client with one never shows its token to it.
+    """
 
 
 @frozen
@@ -97,6 +106,7 @@ class Api:
         query: Query | None = None,
         json: Any = None,
         answer: type[T],
+        secrets: Iterable[str] = (),
     ) -> T: ...
 
     @overload
@@ -108,6 +118,7 @@ class Api:
         query: Query | None = None,
         json: Any = None,
         answer: None = None,
+        secrets: Iterable[str] = (),
     ) -> None: ...
 
     async def call(
@@ -118,14 +129,26 @@ class Api:
         query: Query | None = None,
         json: Any = None,
         answer: Any = None,
+        secrets: Iterable[str] = (),
     ) -> Any:
-        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``)."""
-        url = self.urls.build(route, path, query)
-        return self.decode(await self.send(route.method, url, json=json), answer)
+        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``).
 
-    async def send(self, method: str, url: str, *, json: Any = None) -> Answer:
-        """Send one call to an URL built by :attr:`urls`."""
-        return await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
+        ``secrets`` are what the body carries that the server must not echo back into an error (a password, a
+        PIN): they are redacted from its detail. A :class:`PublicRoute` is sent without the auth flow.
+        """
+        url = self.urls.build(route, path, query)
+        public = isinstance(route, PublicRoute)
+        answered = await self.send(route.method, url, json=json, secrets=secrets, public=public)
+        return self.decode(answered, answer)
+
+    async def send(
+        self, method: str, url: str, *, json: Any = None, secrets: Iterable[str] = (), public: bool = False
+    ) -> Answer:
+        """Send one call to an URL built by :attr:`urls`; ``public`` sends it without the auth flow (no bearer)."""
+        auth = None if public else self.auth
+        return await self.sender.send(
+            method, url, auth=auth, json_body=json, options=self.options, secrets=tuple(secrets)
+        )
 
     def decode(self, answer: Answer, kind: Any) -> Any:
         """The answer's body as ``kind``: None (no body wanted), a ``Document``, a model, a list of models, or a
@@ -177,7 +200,7 @@ class _Pager(Generic[M]):
 
     async def fetch(self, url: str, query: Query, number: int, *, linked: bool) -> Page[M]:
         """The page at ``url``; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
-        answer = await self.api.send(self.route.method, url)
+        answer = await self.api.send(self.route.method, url, public=isinstance(self.route, PublicRoute))
         document = Document.parse(load_json(answer.content) if answer.content else {})
         strict = self.api.strict
         items = decode_document(document, self.item, strict=strict)
