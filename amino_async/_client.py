@@ -34,7 +34,17 @@ from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import default_transport
 from ._urls import QueryValue, Urls, parse_base_url
-from .resources import Channels, Profiles, Streams
+from .resources import (
+    ChannelLocks,
+    Channels,
+    Favourites,
+    MarketSegments,
+    PasswordReset,
+    Preferences,
+    Profiles,
+    Streams,
+    Users,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -218,6 +228,38 @@ class AminoClient:
     def profiles(self) -> Profiles:
         """The profiles of the user's account."""
         return Profiles(self._api)
+
+    # --- user configuration ---
+
+    @functools.cached_property
+    def favourites(self) -> Favourites:
+        """The favourite channel lists of the view's profile."""
+        return Favourites(self._api)
+
+    @functools.cached_property
+    def channel_locks(self) -> ChannelLocks:
+        """The user's channel lock."""
+        return ChannelLocks(self._api)
+
+    @functools.cached_property
+    def market_segments(self) -> MarketSegments:
+        """The market segments the user belongs to."""
+        return MarketSegments(self._api)
+
+    @functools.cached_property
+    def users(self) -> Users:
+        """The user's own account (user info)."""
+        return Users(self._api)
+
+    @functools.cached_property
+    def preferences(self) -> Preferences:
+        """The user's preferences: the password."""
+        return Preferences(self._api)
+
+    @functools.cached_property
+    def password_reset(self) -> PasswordReset:
+        """Resetting a forgotten password by emailed code: needs no credentials."""
+        return PasswordReset(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 

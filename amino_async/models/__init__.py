@@ -4,7 +4,7 @@
   :class:`ErrorObject`, :class:`ResourceRef`, :class:`Image`.
 - ``catalogue``: channels and their value objects, and the genres and products included beside them.
 - ``media``: streams and their protection keys.
-- ``users``: user profiles.
+- ``users``: the user, profiles, favourite channel lists, channel locks, market segments, and their bodies.
 
 A new area (schedule, recordings, ...) gets its own module in the same style, re-exported here.
 
@@ -41,24 +41,74 @@ from .catalogue import (
     ServicesAvailable,
 )
 from .media import ProtectionKey, Stream
-from .users import UserProfile
+from .users import (
+    ConfirmResetPasswordBody,
+    ContactDetails,
+    ContactDetailsBody,
+    EmergencyAlertService,
+    FavouriteChannel,
+    FavouriteChannelList,
+    FavouriteChannelListBody,
+    License,
+    LicensePurchaseRecord,
+    MarketSegment,
+    PasswordChangeBody,
+    RegistrationInformation,
+    ResetPasswordBody,
+    User,
+    UserChannelLockingConfiguration,
+    UserChannelLockingConfigurationBody,
+    UserInfoPatchBody,
+    UserName,
+    UserNameBody,
+    UserPatchRequestBody,
+    UserProfile,
+    UserProfileBody,
+    UserProfilePatchRequestBody,
+    UserSecurity,
+    ViewerAdvice,
+)
 
 __all__ = [
     "AvailabilityWindow",
     "Channel",
+    "ConfirmResetPasswordBody",
+    "ContactDetails",
+    "ContactDetailsBody",
     "ContentFlag",
     "DeliveryNetwork",
     "DvbService",
     "DvbTriplet",
+    "EmergencyAlertService",
     "Entity",
     "ErrorObject",
+    "FavouriteChannel",
+    "FavouriteChannelList",
+    "FavouriteChannelListBody",
     "Genre",
     "GeoAvailability",
     "Image",
+    "License",
+    "LicensePurchaseRecord",
+    "MarketSegment",
+    "PasswordChangeBody",
     "Product",
     "ProtectionKey",
+    "RegistrationInformation",
+    "ResetPasswordBody",
     "ResourceRef",
     "ServicesAvailable",
     "Stream",
+    "User",
+    "UserChannelLockingConfiguration",
+    "UserChannelLockingConfigurationBody",
+    "UserInfoPatchBody",
+    "UserName",
+    "UserNameBody",
+    "UserPatchRequestBody",
     "UserProfile",
+    "UserProfileBody",
+    "UserProfilePatchRequestBody",
+    "UserSecurity",
+    "ViewerAdvice",
 ]
