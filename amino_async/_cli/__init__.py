@@ -34,13 +34,14 @@ from .. import (
 from ._commands import Command, build_parser, settings_from
 from ._output import CliError, error_line
 from ._session import Settings
+from ._userconfig import add_userconfig_commands
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
-    parser = build_parser()
+    parser = build_parser(add_userconfig_commands)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed what it had to
