@@ -12,7 +12,16 @@ import nox
 nox.options.default_venv_backend = "uv|venv"
 nox.options.sessions = ["tests-httpx2", "tests-httpx", "lint", "typecheck"]
 
-TEST_DEPS = ["pytest>=8", "trio>=0.25", "hypothesis>=6.100", "fastapi>=0.110", "h2>=4", "opentelemetry-sdk>=1.20", "openapi-core>=0.19", "pyyaml>=6"]
+TEST_DEPS = [
+    "pytest>=8",
+    "trio>=0.25",
+    "hypothesis>=6.100",
+    "fastapi>=0.110",
+    "h2>=4",
+    "opentelemetry-sdk>=1.20",
+    "openapi-core>=0.19",
+    "pyyaml>=6",
+]
 LINT_DEPS = ["ruff>=0.6"]
 TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
 

@@ -40,11 +40,16 @@ from ._transport import AutoTransport, CertTypes, Network, ssl_context
 from ._urls import QueryValue, Urls, parse_base_url
 from .resources import (
     Catchup,
+    ChannelLocks,
     Channels,
     CreditedPersons,
+    Favourites,
     Genres,
+    MarketSegments,
     Packages,
+    PasswordReset,
     Playback,
+    Preferences,
     Profiles,
     Programs,
     Recommendations,
@@ -54,6 +59,7 @@ from .resources import (
     SeriesResource,
     Streams,
     Subscriptions,
+    Users,
 )
 
 if TYPE_CHECKING:
@@ -323,6 +329,38 @@ class AminoClient:
     def subscriptions(self) -> Subscriptions:
         """The products the user is subscribed to."""
         return Subscriptions(self._api)
+
+    # --- user configuration ---
+
+    @functools.cached_property
+    def favourites(self) -> Favourites:
+        """The favourite channel lists of the view's profile."""
+        return Favourites(self._api)
+
+    @functools.cached_property
+    def channel_locks(self) -> ChannelLocks:
+        """The user's channel lock."""
+        return ChannelLocks(self._api)
+
+    @functools.cached_property
+    def market_segments(self) -> MarketSegments:
+        """The market segments the user belongs to."""
+        return MarketSegments(self._api)
+
+    @functools.cached_property
+    def users(self) -> Users:
+        """The user's own account (user info)."""
+        return Users(self._api)
+
+    @functools.cached_property
+    def preferences(self) -> Preferences:
+        """The user's preferences: the password."""
+        return Preferences(self._api)
+
+    @functools.cached_property
+    def password_reset(self) -> PasswordReset:
+        """Resetting a forgotten password by emailed code: needs no credentials."""
+        return PasswordReset(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 

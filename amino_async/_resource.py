@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextvars
 import inspect
 import typing
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
 
 from attrs import evolve, frozen
@@ -35,7 +35,7 @@ from ._urls import QueryValue, Route, Urls
 if TYPE_CHECKING:
     from ._auth import AminoAuth
 
-__all__ = ["APIResource", "Api", "routes_of", "uses"]
+__all__ = ["APIResource", "Api", "PublicRoute", "routes_of", "uses"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -61,6 +61,15 @@ def routes_of(method: Callable[..., Any]) -> tuple[Route, ...]:
     """The routes ``method`` declared with :func:`uses` (empty when it declared none)."""
     found: tuple[Route, ...] = getattr(method, _ROUTES_ATTRIBUTE, ())
     return found
+
+
+@frozen
+class PublicRoute(Route):
+    """A route the API serves without credentials (its OpenAPI operation says ``security: []``).
+
+    :meth:`Api.call` sends it without the auth flow: no bearer, no login, no renewal. So a client made without
+    any way in (``AminoClient(base_url)``) can call it, and a client with one never shows its token to it.
+    """
 
 
 @frozen
@@ -99,6 +108,7 @@ class Api:
         json: Any = None,
         media_type: str | None = None,
         answer: type[T],
+        secrets: Iterable[str] = (),
     ) -> T: ...
 
     @overload
@@ -111,6 +121,7 @@ class Api:
         json: Any = None,
         media_type: str | None = None,
         answer: None = None,
+        secrets: Iterable[str] = (),
     ) -> None: ...
 
     async def call(
@@ -122,20 +133,41 @@ class Api:
         json: Any = None,
         media_type: str | None = None,
         answer: Any = None,
+        secrets: Iterable[str] = (),
     ) -> Any:
         """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``).
 
         ``json`` is sent as ``application/json``, or as ``media_type`` where the API documents another one
-        (``application/vnd.api+json; ext=bulk``, say).
+        (``application/vnd.api+json; ext=bulk``, say). ``secrets`` are what the body carries that the server must
+        not echo back into an error (a password, a PIN): they are redacted from its detail. A
+        :class:`PublicRoute` is sent without the auth flow.
         """
         url = self.urls.build(route, path, query)
-        return self.decode(await self.send(route.method, url, json=json, media_type=media_type), answer)
+        public = isinstance(route, PublicRoute)
+        answered = await self.send(route.method, url, json=json, media_type=media_type, secrets=secrets, public=public)
+        return self.decode(answered, answer)
 
-    async def send(self, method: str, url: str, *, json: Any = None, media_type: str | None = None) -> Answer:
-        """Send one call to an URL built by :attr:`urls`, its ``json`` body as ``media_type`` when given."""
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        media_type: str | None = None,
+        secrets: Iterable[str] = (),
+        public: bool = False,
+    ) -> Answer:
+        """Send one call to an URL built by :attr:`urls`: its ``json`` body as ``media_type`` when given;
+        ``public`` sends it without the auth flow (no bearer)."""
         headers = {"Content-Type": media_type} if media_type is not None else None
         answer = await self.sender.send(
-            method, url, auth=self.auth, json_body=json, headers=headers, options=self.options
+            method,
+            url,
+            auth=None if public else self.auth,
+            json_body=json,
+            headers=headers,
+            options=self.options,
+            secrets=tuple(secrets),
         )
         captured = _CAPTURED.get()
         if captured is not None:
@@ -192,7 +224,7 @@ class _Pager(Generic[M]):
 
     async def fetch(self, url: str, query: Query, number: int, *, linked: bool) -> Page[M]:
         """The page at ``url``; ``linked`` says an earlier page had a next link, so this one's absence ends it."""
-        answer = await self.api.send(self.route.method, url)
+        answer = await self.api.send(self.route.method, url, public=isinstance(self.route, PublicRoute))
         document = Document.parse(load_json(answer.content) if answer.content else {})
         strict = self.api.strict
         items = decode_document(document, self.item, strict=strict)

@@ -36,13 +36,14 @@ from ._commands import Command, build_parser, settings_from
 from ._output import CliError, error_line
 from ._recordings import add_recordings_command
 from ._session import Settings
+from ._userconfig import add_userconfig_commands
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
-    parser = add_catalogue_commands(build_parser())
+    parser = add_catalogue_commands(build_parser(add_userconfig_commands))
     add_recordings_command(parser)
     try:
         args = parser.parse_args(argv)

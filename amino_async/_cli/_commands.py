@@ -1,4 +1,5 @@
-"""The commands: ``login``, ``logout``, ``token``, ``channels``, ``streams``, ``profiles`` (and ``demo``)."""
+"""The commands: ``login``, ``logout``, ``token``, ``channels``, ``streams`` (and ``demo``); the API areas add
+theirs through :func:`build_parser`'s extensions (``profiles``, ``favourites``: ``_userconfig``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from .. import Tokens
 from .._version import __version__
-from ._output import CliError, emit_json, print_table, to_json
+from ._output import CliError, emit_json, print_table
 from ._session import (
     Settings,
     default_token_file,
@@ -21,11 +22,13 @@ from ._session import (
     stored_tokens,
 )
 
-__all__ = ["Command", "build_parser", "settings_from"]
+__all__ = ["AddCommand", "Command", "add_command", "build_parser", "settings_from"]
 
 #: What a command runs: the parsed arguments and the settings in, the exit status out. A command may also set
 #: ``prepare``, run before the event loop starts (to prompt for a password, say).
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+#: What adds a command: its name, what it runs and its one-line summary in; its parser (for its options) out.
+AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
 
 _STREAM_TYPES = ("hls", "dash", "mp4", "mss")
 _DRM_SYSTEMS = ("fairplay", "widevine", "playready")
@@ -92,8 +95,22 @@ def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`."""
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, run: Command, summary: str
+) -> argparse.ArgumentParser:
+    """Add command ``name`` to ``commands`` (a parser's subparsers; a command's own, for its actions), with the
+    global options, so that they may come after its name too."""
+    sub = commands.add_parser(name, help=summary, description=summary)
+    _add_global_options(sub, top=False)
+    sub.set_defaults(run=run)
+    return sub
+
+
+def build_parser(*extensions: Callable[[AddCommand], None]) -> argparse.ArgumentParser:
+    """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`.
+
+    Each extension (an API area's commands) is called with the function that adds a command.
+    """
     parser = argparse.ArgumentParser(
         prog="amino-async",
         description="The Amino TV platform API from a shell: log in, list channels, fetch streams.",
@@ -105,10 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     def command(name: str, run: Command, summary: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=summary, description=summary)
-        _add_global_options(sub, top=False)
-        sub.set_defaults(run=run)
-        return sub
+        return add_command(commands, name, run, summary)
 
     from ._demo import add_demo_options, run_demo
 
@@ -148,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--restart-at-beginning", action="store_true", default=None, help="start-over streams of the programme"
     )
 
-    command("profiles", _profiles, "List the profiles of the logged-in account.")
+    for extend in extensions:
+        extend(command)
     return parser
 
 
@@ -354,30 +369,5 @@ async def _streams(args: argparse.Namespace, settings: Settings) -> int:
             for stream in streams
         ),
         caption=f"{len(streams)} streams of channel {args.channel_id}",
-    )
-    return 0
-
-
-async def _profiles(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_client(settings) as client:
-        profiles = await client.profiles.list()
-        current = client.tokens.profile_id if client.tokens else None
-    if settings.json:
-        emit_json([{**to_json(profile), "current": profile.id == current} for profile in profiles])
-        return 0
-    print_table(
-        None,
-        [("id", "left", False), "name", "default", "child", ("age limit", "right"), "current"],
-        (
-            (
-                profile.id,
-                profile.name,
-                "yes" if profile.is_default else "",
-                "yes" if profile.is_child_profile else "",
-                profile.age_limit,
-                "*" if profile.id == current else "",
-            )
-            for profile in profiles
-        ),
     )
     return 0

@@ -11,6 +11,7 @@
 - ``users``: user profiles.
 - ``recordings``: recordings, auto-recording requests, recording groups and quotas (v4), user recordings, requests
   and recording slots (v1), and the typed inputs of their request bodies.
+- ``users``: the user, profiles, favourite channel lists, channel locks, market segments, and their bodies.
 
 A new area (schedule, recordings, ...) gets its own module in the same style, re-exported here.
 
@@ -33,7 +34,7 @@ How the decoder (``amino_async._decoding``) reads a model, so that each rule is 
   the object that no field reads): filled by the SDK, never read from the document.
 """
 
-from ._common import Entity, ErrorObject, Image, ResourceRef
+from ._common import Entity, ErrorObject, FrozenDict, Image, ResourceRef
 from .catalogue import (
     AvailabilityWindow,
     Channel,
@@ -101,7 +102,33 @@ from .schedule import (
     SlotProgram,
     SubtitleLanguage,
 )
-from .users import UserProfile
+from .users import (
+    ConfirmResetPasswordBody,
+    ContactDetails,
+    ContactDetailsBody,
+    EmergencyAlertService,
+    FavouriteChannel,
+    FavouriteChannelList,
+    FavouriteChannelListBody,
+    License,
+    LicensePurchaseRecord,
+    MarketSegment,
+    PasswordChangeBody,
+    RegistrationInformation,
+    ResetPasswordBody,
+    User,
+    UserChannelLockingConfiguration,
+    UserChannelLockingConfigurationBody,
+    UserInfoPatchBody,
+    UserName,
+    UserNameBody,
+    UserPatchRequestBody,
+    UserProfile,
+    UserProfileBody,
+    UserProfilePatchRequestBody,
+    UserSecurity,
+    ViewerAdvice,
+)
 
 __all__ = [
     "AssetType",
@@ -118,20 +145,31 @@ __all__ = [
     "CatchupSubtitle",
     "Channel",
     "ChannelPackage",
+    "ConfirmResetPasswordBody",
+    "ContactDetails",
+    "ContactDetailsBody",
     "ContentFlag",
     "CreditedPerson",
     "DeliveryNetwork",
     "Descriptions",
     "DvbService",
     "DvbTriplet",
+    "EmergencyAlertService",
     "Entity",
     "EpgBroadcastSlot",
     "Episode",
     "ErrorObject",
+    "FavouriteChannel",
+    "FavouriteChannelList",
+    "FavouriteChannelListBody",
+    "FrozenDict",
     "Genre",
     "GeoAvailability",
     "GroupRecording",
     "Image",
+    "License",
+    "LicensePurchaseRecord",
+    "MarketSegment",
     "MediaPlaySession",
     "MediaPlaySessionInput",
     "MetadataProviderInformation",
@@ -139,6 +177,7 @@ __all__ = [
     "NewRecording",
     "NewUserRecordingRequest",
     "OriginalBroadcastSlot",
+    "PasswordChangeBody",
     "PlaybackInfo",
     "Product",
     "Program",
@@ -157,7 +196,9 @@ __all__ = [
     "RecordingSubtitleLanguage",
     "RecordingToDelete",
     "RecordingUpdate",
+    "RegistrationInformation",
     "RelationshipData",
+    "ResetPasswordBody",
     "ResourceRef",
     "Season",
     "SerialRecording",
@@ -170,12 +211,23 @@ __all__ = [
     "StreamLinks",
     "StreamsRelationship",
     "SubtitleLanguage",
+    "User",
+    "UserChannelLockingConfiguration",
+    "UserChannelLockingConfigurationBody",
+    "UserInfoPatchBody",
+    "UserName",
+    "UserNameBody",
+    "UserPatchRequestBody",
     "UserProfile",
+    "UserProfileBody",
+    "UserProfilePatchRequestBody",
     "UserRecording",
     "UserRecordingGroup",
     "UserRecordingRelationships",
     "UserRecordingRequest",
     "UserRecordingUpdate",
+    "UserSecurity",
     "ValidityWindow",
+    "ViewerAdvice",
     "ViewerEvent",
 ]

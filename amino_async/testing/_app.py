@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 from . import _catalogue as catalogue
 from ._areas import ROUTES, commerce, playback
 from ._areas import recordings as recordings_area
+from ._areas import users as users_area
 from ._areas.auth import SESSION_COOKIE
 from ._digest import DigestAuthority
 from ._responses import JSON, answer, dumps, entity_error, jsonapi_error, unauthorized_error
@@ -143,6 +144,8 @@ class FakeAmino:
         token_book: the tokens and session cookies issued (``TokenBook``).
         digest: the Digest challenges of the legacy login (``DigestAuthority``).
         catalogue_ids: the id schemes of ``seed`` (``CatalogueIds``).
+        user_config: the users area's state (``UserConfig``): favourite lists, channel locks, PINs, market
+            segments, reset codes; profiles and passwords live on the users themselves.
     """
 
     def __init__(
@@ -175,6 +178,8 @@ class FakeAmino:
         self.directory = UserDirectory([default_user()] if users is None else users)
         self.token_book = TokenBook()
         self.digest = DigestAuthority()
+        #: What the users area wrote: favourites, channel locks, PINs, reset codes (``fake.user_config.reset()``).
+        self.user_config = users_area.UserConfig()
         self._faults = FaultTable()
         self._admin = _admin_app(self)
         #: The recordings area's state: every user's and profile's recordings and requests.

@@ -52,15 +52,23 @@ def _flag_tuple(flags: Iterable[str]) -> tuple[str, ...]:
     return tuple(flags)
 
 
-@attrs.frozen
+# Not frozen: the users area creates, renames and deletes profiles (``POST/PATCH/DELETE .../user_profiles``) and
+# changes passwords, on the one object that the directory and every token record share, so that a token call
+# with ``login_user_profile`` sees the profiles as they are now. Only those two change; each is replaced whole
+# (one attribute write, atomic for a test thread reading it), checked as at construction. Identity is equality.
+@attrs.define(eq=False)
 class FakeUser:
-    """An account of the fake: credentials, the numeric user id, profiles and user flags."""
+    """An account of the fake: credentials, the numeric user id, profiles and user flags.
 
-    username: str
+    ``profiles`` and ``password`` may be replaced (the users area does, as the API writes them); the new value is
+    checked as at construction. ``username``, ``user_id`` and ``flags`` are fixed.
+    """
+
+    username: str = attrs.field(on_setattr=attrs.setters.frozen)
     password: str = attrs.field(repr=False)
-    user_id: str
+    user_id: str = attrs.field(on_setattr=attrs.setters.frozen)
     profiles: tuple[FakeProfile, ...] = attrs.field(converter=_profile_tuple, validator=_check_profiles)
-    flags: tuple[str, ...] = attrs.field(default=(), converter=_flag_tuple)
+    flags: tuple[str, ...] = attrs.field(default=(), converter=_flag_tuple, on_setattr=attrs.setters.frozen)
 
     @property
     def default_profile(self) -> FakeProfile:
@@ -139,7 +147,8 @@ class FakeStats:
 
     Attributes:
         calls: requests by endpoint name ("access_tokens", "login", "channels", "channel_streams",
-            "catchup_streams", "recording_streams", "user_profiles"), faulted ones included.
+            "catchup_streams", "recording_streams", "user_profiles", and each area's own: ``ROUTES`` of
+            ``_areas`` names them all), faulted ones included.
         grants: tokens issued, by grant ("password", "refresh_token", "digest", "cookie").
         token_refusals: refused token and login requests, by reason ("bad_request",
             "unsupported_grant", "bad_credentials", "unknown_profile", "refresh_unknown",
