@@ -28,8 +28,8 @@ from ._decoding import load_json
 from ._errors import ConfigurationError, DecodeError
 from ._jsonapi import Document, decode_document, decode_included
 from ._pagination import Page
-from ._request import CallOptions, Sender
-from ._urls import QueryValue, Route, Urls
+from ._request import CallOptions, RetryPolicy, Sender
+from ._urls import QueryValue, Route, Urls, query_string
 
 if TYPE_CHECKING:
     from ._auth import AminoAuth
@@ -44,6 +44,7 @@ PathParams = Mapping[str, str | int]
 Query = Mapping[str, QueryValue]
 
 _ROUTES_ATTRIBUTE: Final = "__amino_routes__"
+_FORM: Final = "application/x-www-form-urlencoded"
 
 
 def uses(*routes: Route) -> Callable[[F], F]:
@@ -64,7 +65,10 @@ def routes_of(method: Callable[..., Any]) -> tuple[Route, ...]:
 
 @frozen
 class Decode(Generic[T]):
-    """An answer that is not a JSON:API document (the legacy API's): ``decode(json, strict)`` makes its value."""
+    """An answer that is not a JSON:API document (the legacy API's): ``decode(json, strict)`` makes its value.
+
+    ``json`` is the parsed body, None when the body was empty; ``strict`` the client's strictness.
+    """
 
     decode: Callable[[Any, bool], T]
 
@@ -96,6 +100,10 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        form: Query | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
         answer: type[T],
     ) -> T: ...
 
@@ -107,6 +115,25 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        form: Query | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
+        answer: Decode[T],
+    ) -> T: ...
+
+    @overload
+    async def call(
+        self,
+        route: Route,
+        path: PathParams | None = None,
+        *,
+        query: Query | None = None,
+        json: Any = None,
+        form: Query | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
         answer: None = None,
     ) -> None: ...
 
@@ -117,25 +144,66 @@ class Api:
         *,
         query: Query | None = None,
         json: Any = None,
+        form: Query | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
         answer: Any = None,
     ) -> Any:
-        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``)."""
-        url = self.urls.build(route, path, query)
-        return self.decode(await self.send(route.method, url, json=json), answer)
+        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``, a
+        :class:`Decode`).
 
-    async def send(self, method: str, url: str, *, json: Any = None) -> Answer:
-        """Send one call to an URL built by :attr:`urls`."""
-        return await self.sender.send(method, url, auth=self.auth, json_body=json, options=self.options)
+        The body is ``json`` (JSON), or ``form`` (``application/x-www-form-urlencoded``, encoded as a query is:
+        None values left out, booleans as ``true``/``false``), or nothing. ``headers`` are the route's own (an
+        ``Idempotency-Key``, say). ``idempotent`` and ``retry`` are the send path's (:meth:`Sender.send`): whether
+        the call may be repeated after an answer saying it was not processed, and which failures are retried.
+        """
+        url = self.urls.build(route, path, query)
+        answered = await self.send(
+            route.method, url, json=json, form=form, headers=headers, idempotent=idempotent, retry=retry
+        )
+        return self.decode(answered, answer)
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        form: Query | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Answer:
+        """Send one call to an URL built by :attr:`urls` (the body and options as :meth:`call` takes them)."""
+        content = None
+        if form is not None:
+            if json is not None:
+                raise ConfigurationError("a call sends a JSON body or a form, not both")
+            content = query_string(form).encode()
+            headers = {"Content-Type": _FORM, **(headers or {})}
+        return await self.sender.send(
+            method,
+            url,
+            auth=self.auth,
+            json_body=json,
+            content=content,
+            headers=headers,
+            options=self.options,
+            retry=retry,
+            idempotent=idempotent,
+        )
 
     def decode(self, answer: Answer, kind: Any) -> Any:
         """The answer's body as ``kind``: None (no body wanted), a ``Document``, a model, a list of models, or a
         :class:`Decode` of a body that is not JSON:API."""
         if kind is None:
             return None
+        if isinstance(kind, Decode):
+            # An empty body reaches it as None: only the decoder knows whether that can be its answer.
+            return kind.decode(load_json(answer.content) if answer.content else None, self.strict)
         if not answer.content:
             return [] if _is_list(kind) else None
-        if isinstance(kind, Decode):
-            return kind.decode(load_json(answer.content), self.strict)
         document = Document.parse(load_json(answer.content))
         if kind is Document:
             return document
