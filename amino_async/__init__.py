@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
-from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
+from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin, ServiceLogin
 from ._errors import (
     AminoError,
     ApiError,
@@ -44,6 +44,7 @@ from .models import (
     Channel,
     ErrorObject,
     Genre,
+    GrantOutcome,
     Image,
     Product,
     ProtectionKey,
@@ -95,6 +96,7 @@ __all__ = [
     "FileTokenStore",
     "Genre",
     "GivenTokens",
+    "GrantOutcome",
     "Image",
     "MemoryTokenStore",
     "NotFoundError",
@@ -109,6 +111,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
+    "ServiceLogin",
     "SharedTokenStore",
     "Stream",
     "TimeoutError",

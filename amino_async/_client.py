@@ -34,7 +34,7 @@ from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import default_transport
 from ._urls import QueryValue, Urls, parse_base_url
-from .resources import Channels, Profiles, Streams
+from .resources import Admin, Channels, Legacy, Profiles, Streams
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -218,6 +218,16 @@ class AminoClient:
     def profiles(self) -> Profiles:
         """The profiles of the user's account."""
         return Profiles(self._api)
+
+    @functools.cached_property
+    def admin(self) -> Admin:
+        """Operator management (with an operator's credentials): users, licensing, network permissions, ..."""
+        return Admin(self._api)
+
+    @functools.cached_property
+    def legacy(self) -> Legacy:
+        """The legacy API's reads: categories, the v3 EPG, a user's channels, legacy play and recordings."""
+        return Legacy(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 

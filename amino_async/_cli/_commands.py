@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from .. import Tokens
@@ -21,11 +21,14 @@ from ._session import (
     stored_tokens,
 )
 
-__all__ = ["Command", "build_parser", "settings_from"]
+__all__ = ["AddCommand", "Command", "build_parser", "settings_from"]
 
 #: What a command runs: the parsed arguments and the settings in, the exit status out. A command may also set
 #: ``prepare``, run before the event loop starts (to prompt for a password, say).
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+#: How an area's module adds its commands: ``command(name, run, summary, within=None)`` returns the command's
+#: parser, with the global options; ``within`` is a subparsers action of its own, for commands of a command.
+AddCommand = Callable[..., argparse.ArgumentParser]
 
 _STREAM_TYPES = ("hls", "dash", "mp4", "mss")
 _DRM_SYSTEMS = ("fairplay", "widevine", "playready")
@@ -92,8 +95,11 @@ def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`."""
+def build_parser(areas: Sequence[Callable[[AddCommand], None]] = ()) -> argparse.ArgumentParser:
+    """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`.
+
+    Each of ``areas`` adds an API area's commands, through an :data:`AddCommand`.
+    """
     parser = argparse.ArgumentParser(
         prog="amino-async",
         description="The Amino TV platform API from a shell: log in, list channels, fetch streams.",
@@ -104,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(parser, top=True)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    def command(name: str, run: Command, summary: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=summary, description=summary)
+    def command(name: str, run: Command, summary: str, within: Any = None) -> argparse.ArgumentParser:
+        sub = (commands if within is None else within).add_parser(name, help=summary, description=summary)
         _add_global_options(sub, top=False)
         sub.set_defaults(run=run)
         return sub
@@ -149,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("profiles", _profiles, "List the profiles of the logged-in account.")
+    for add_commands in areas:
+        add_commands(command)
     return parser
 
 

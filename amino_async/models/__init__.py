@@ -5,6 +5,9 @@
 - ``catalogue``: channels and their value objects, and the genres and products included beside them.
 - ``media``: streams and their protection keys.
 - ``users``: user profiles.
+- ``admin``: operator management and licensing: user accounts, market segments, license packages, licenses,
+  network permissions, device entitlements, and the inputs of their write calls.
+- ``legacy``: the legacy API's answers (plain JSON, not JSON:API), kept apart: ``amino_async.models.legacy``.
 
 A new area (schedule, recordings, ...) gets its own module in the same style, re-exported here.
 
@@ -27,7 +30,35 @@ How the decoder (``amino_async._decoding``) reads a model, so that each rule is 
   the object that no field reads): filled by the SDK, never read from the document.
 """
 
+from . import legacy
 from ._common import Entity, ErrorObject, Image, ResourceRef
+from .admin import (
+    ChannelLicenseInput,
+    ContactDetails,
+    DvbEntitlement,
+    GrantOutcome,
+    License,
+    LicensePackage,
+    LicenseTemplate,
+    MarketSegment,
+    NetworkPermission,
+    NetworkPermissionInput,
+    NetworkService,
+    NewUser,
+    NewUserSecurity,
+    PackageAvailability,
+    PermissionsGranted,
+    PersonName,
+    PurchaseRecord,
+    RecordingDevice,
+    RegistrationInformation,
+    StbLink,
+    StbUser,
+    UserAccount,
+    UserChannelLicense,
+    UserSecurity,
+    ViewerAdvice,
+)
 from .catalogue import (
     AvailabilityWindow,
     Channel,
@@ -46,19 +77,45 @@ from .users import UserProfile
 __all__ = [
     "AvailabilityWindow",
     "Channel",
+    "ChannelLicenseInput",
+    "ContactDetails",
     "ContentFlag",
     "DeliveryNetwork",
+    "DvbEntitlement",
     "DvbService",
     "DvbTriplet",
     "Entity",
     "ErrorObject",
     "Genre",
     "GeoAvailability",
+    "GrantOutcome",
     "Image",
+    "License",
+    "LicensePackage",
+    "LicenseTemplate",
+    "MarketSegment",
+    "NetworkPermission",
+    "NetworkPermissionInput",
+    "NetworkService",
+    "NewUser",
+    "NewUserSecurity",
+    "PackageAvailability",
+    "PermissionsGranted",
+    "PersonName",
     "Product",
     "ProtectionKey",
+    "PurchaseRecord",
+    "RecordingDevice",
+    "RegistrationInformation",
     "ResourceRef",
     "ServicesAvailable",
+    "StbLink",
+    "StbUser",
     "Stream",
+    "UserAccount",
+    "UserChannelLicense",
     "UserProfile",
+    "UserSecurity",
+    "ViewerAdvice",
+    "legacy",
 ]

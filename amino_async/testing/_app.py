@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import _catalogue as catalogue
-from ._areas import ROUTES
+from ._areas import ROUTES, admin, legacy
 from ._areas.auth import SESSION_COOKIE
 from ._digest import DigestAuthority
 from ._responses import JSON, answer, dumps, entity_error, jsonapi_error, unauthorized_error
@@ -173,6 +173,9 @@ class FakeAmino:
         self.directory = UserDirectory([default_user()] if users is None else users)
         self.token_book = TokenBook()
         self.digest = DigestAuthority()
+        # The admin and legacy areas' state: accounts, grants, licenses, permissions, ...; favourite tags.
+        self.admin = admin.AdminState(seed)
+        self.legacy = legacy.LegacyState()
         self._faults = FaultTable()
         self._admin = _admin_app(self)
 

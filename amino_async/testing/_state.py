@@ -54,13 +54,17 @@ def _flag_tuple(flags: Iterable[str]) -> tuple[str, ...]:
 
 @attrs.frozen
 class FakeUser:
-    """An account of the fake: credentials, the numeric user id, profiles and user flags."""
+    """An account of the fake: credentials, the numeric user id, profiles and user flags.
+
+    ``operator`` marks an operator (service) account, whose tokens may make the admin calls (the admin area's).
+    """
 
     username: str
     password: str = attrs.field(repr=False)
     user_id: str
     profiles: tuple[FakeProfile, ...] = attrs.field(converter=_profile_tuple, validator=_check_profiles)
     flags: tuple[str, ...] = attrs.field(default=(), converter=_flag_tuple)
+    operator: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def default_profile(self) -> FakeProfile:

@@ -38,6 +38,7 @@ named as the SDK's ``models/`` and ``resources/`` name the area (``recordings.py
 from __future__ import annotations
 
 from .._routing import FakeRoute
-from . import auth, catalogue, media, users
+from . import admin, auth, catalogue, legacy, media, users
 
 ROUTES: tuple[FakeRoute, ...] = (*auth.ROUTES, *catalogue.ROUTES, *media.ROUTES, *users.ROUTES)
+ROUTES += (*admin.ROUTES, *legacy.ROUTES)
