@@ -21,7 +21,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import attrs
 from starlette.responses import Response
@@ -283,13 +283,21 @@ def admin_user(fake: FakeAmino, call: Call, param: str = "user_id") -> FakeUser 
     return user if user is not None else _no_user(fake)
 
 
-def own_or_operator(fake: FakeAmino, call: Call, param: str = "user_id") -> FakeUser | Response:
-    """The user ``call.params[param]`` names, for the user's own token or an operator's; else the refusal."""
+def own_or_operator(
+    fake: FakeAmino,
+    call: Call,
+    param: str = "user_id",
+    *,
+    refused: Callable[[FakeAmino], Response] = not_yours,
+    unknown: Callable[[FakeAmino], Response] = _no_user,
+) -> FakeUser | Response:
+    """The user ``call.params[param]`` names, for the user's own token or an operator's; else the refusal (in the
+    shapes ``refused`` and ``unknown`` make: the files' ForbiddenEntity and ErrorEntity by default)."""
     if call.user.operator:
         user = fake.directory.resolve(call.params[param])
-        return user if user is not None else _no_user(fake)
+        return user if user is not None else unknown(fake)
     owner = owned_user(fake, call, param)
-    return owner if owner is not None else not_yours(fake)
+    return owner if owner is not None else refused(fake)
 
 
 async def _json_body(call: Call) -> Any:
@@ -694,7 +702,16 @@ def _license_resource(record: LicenseRecord) -> dict[str, object]:
 
 
 def _purchase_error(fake: FakeAmino, status: int, code: str, title: str, detail: str) -> Response:
+    """An error of createLicense: its file documents the JSON:API shape."""
     return answer(fake, status, jsonapi_error(status, code, title, detail))
+
+
+def _purchase_refused(fake: FakeAmino) -> Response:
+    return _purchase_error(fake, 403, "0523AC", "Forbidden", "You are not authorized to access that resource.")
+
+
+def _purchase_no_user(fake: FakeAmino) -> Response:
+    return _purchase_error(fake, 404, "30702", "Not found", "No such user")
 
 
 async def create_license(fake: FakeAmino, call: Call) -> Response:
@@ -702,7 +719,7 @@ async def create_license(fake: FakeAmino, call: Call) -> Response:
 
     The same key again answers the same license (201), without buying twice.
     """
-    user = own_or_operator(fake, call)
+    user = own_or_operator(fake, call, refused=_purchase_refused, unknown=_purchase_no_user)
     if isinstance(user, Response):
         return user
     key = call.request.headers.get("idempotency-key")
@@ -1067,7 +1084,7 @@ async def login_service(fake: FakeAmino, call: Call) -> Response:
         return _service_refusal(fake, "no_service_digest", "Digest parameters of realm 'service' are required")
     method = form.get("requestMethod") or call.request.method
     uri = form.get("uri")
-    path = urlsplit(uri).path if uri else call.request.scope["path"]
+    path = unquote(urlsplit(uri).path) if uri else call.request.scope["path"]
 
     def password_of(username: str) -> str | None:
         found = fake.directory.resolve(username)
