@@ -142,7 +142,24 @@ def _play(spec: Spec) -> None:
     recording["responses"]["200"] = copy.deepcopy(channel["responses"]["200"])
 
 
+def _string_ids(node: Any, names: frozenset[str]) -> None:
+    """Ids the files type as integers (``"17"``-style legacy ids) are the catalogue's UUIDs here, as in the rest of
+    the API: strings."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name in names & properties.keys():
+                if properties[name].get("type") == "integer":
+                    properties[name] = {"type": "string"}
+        for value in node.values():
+            _string_ids(value, names)
+    elif isinstance(node, list):
+        for value in node:
+            _string_ids(value, names)
+
+
 def _recordings(spec: Spec) -> None:
+    _string_ids(spec, frozenset({"recording_id", "channelId"}))
     search = _schema_200(spec, "/user/{user_id}/recording/search")
     content = search["properties"]["recordedContent"]
     content["required"] = [name for name in content["required"] if name != "resultSet"]  # required, never defined
@@ -155,14 +172,9 @@ def _recordings(spec: Spec) -> None:
         if latest is not None:
             info = latest["items"]["properties"]["channelInfo"]
             info["required"] = ["channelId", "channelName", "thumbnailUrl"]  # "thumbnailUrl`"
-            info["properties"]["channelId"] = {"type": "string"}  # UUIDs, as everywhere else
     catchup = _schema_200(spec, "/user/{user_id}/recording/catchup")["properties"]["resultSet"]["properties"]
     user = catchup["programList"]["properties"]["programs"]["items"]["properties"]["user"]["properties"]["recording"]
     user["properties"] = user.pop("properaties")  # a typo the schema's meta-schema refuses
-    in_group = _schema_200(spec, "/user/{user_id}/recording/group/{recording_group_id}/program")
-    in_group["properties"]["programsList"]["properties"]["programs"]["items"]["properties"]["channelId"] = {
-        "type": "string"
-    }
 
 
 def _bss(spec: Spec) -> None:
@@ -204,6 +216,17 @@ def _nullable_hrefs(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _nullable_hrefs(value)
+
+
+def _comma_lists(spec: Spec) -> None:
+    """A query parameter that "takes a comma separated list" is declared as one of its values (an enum)."""
+    for item in spec["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else ():
+                schema = parameter.get("schema", {})
+                if "comma" in parameter.get("description", "").lower() and "enum" in schema:
+                    choices = "|".join(re.escape(str(value)) for value in schema.pop("enum"))
+                    schema["pattern"] = f"^({choices})(,({choices}))*$"
 
 
 #: The defects of each file, patched in the copy the checks load.
@@ -255,17 +278,22 @@ class Document:
     app: Any
 
     def operation(self, method: str, path: str) -> tuple[str, Spec] | None:
-        """The template and operation of this file serving ``method`` on the full request ``path``."""
+        """The template and operation of this file serving ``method`` on the full request ``path``: of several, the
+        one with the fewest placeholders (``/recording/search`` before ``/recording/{recording_id}``)."""
         if not path.startswith(self.prefix):
             return None
         rest = path[len(self.prefix) :] or "/"
+        found = []
         for template, item in self.spec["paths"].items():
             pattern = "".join(
                 "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
             )
             if re.fullmatch(pattern, rest) and method.lower() in item:
-                return template, item[method.lower()]
-        return None
+                found.append((template.count("{"), template, item[method.lower()]))
+        if not found:
+            return None
+        _, template, operation = min(found, key=lambda match: match[0])
+        return template, operation
 
 
 @functools.cache
@@ -276,6 +304,7 @@ def document(name: str) -> Document:
     path = REFERENCE / name
     spec: Spec = _resolve(_load_yaml(path), path)
     _nullable_hrefs(spec)
+    _comma_lists(spec)
     for patch in PATCHES.get(name, ()):
         patch(spec)
     prefix = urlsplit(spec["servers"][0]["url"]).path.rstrip("/")
@@ -448,12 +477,14 @@ class Checked:
 def check(exchange: Exchange, area: str) -> Checked:
     """Validate ``exchange`` against the area's file documenting it: the request always, the answer when its status
     is one the operation documents. Raises AssertionError naming what does not conform."""
+    matches = []
     for name in FILES[area]:
         doc = document(name)
         found = doc.operation(exchange.method, exchange.raw_path)
-        if found is None:
-            continue
-        template, operation = found
+        if found is not None:
+            matches.append((found[0].count("{"), name, doc, *found))
+    if matches:
+        _, name, doc, template, operation = min(matches, key=lambda match: match[0])
         request = _Request(exchange)
         try:
             doc.app.validate_request(request)
@@ -472,10 +503,16 @@ def check(exchange: Exchange, area: str) -> Checked:
 
 
 def _why(error: BaseException) -> str:
-    causes = [str(error)]
-    inner = getattr(error, "__cause__", None)
-    while inner is not None and len(causes) < 4:
-        schema_errors = getattr(inner, "schema_errors", None)
-        causes.append("; ".join(str(e.message) for e in schema_errors) if schema_errors else str(inner))
-        inner = inner.__cause__
-    return " <- ".join(causes)[:2000]
+    """What openapi-core found, down its chain of causes: schema errors with where they are, messages cut short."""
+    reasons = []
+    current: BaseException | None = error
+    while current is not None and len(reasons) < 6:
+        schema_errors = getattr(current, "schema_errors", None)
+        if schema_errors:
+            for schema_error in list(schema_errors)[:4]:
+                where = "/".join(str(part) for part in getattr(schema_error, "absolute_path", ()))
+                reasons.append(f"at {where or '(top)'}: {schema_error.message[:200]}")
+        else:
+            reasons.append(str(current)[:200])
+        current = current.__cause__
+    return " <- ".join(reasons)

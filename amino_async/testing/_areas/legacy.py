@@ -622,7 +622,8 @@ async def search_recordings(fake: FakeAmino, call: Call) -> Response:
     shown = [_public(p) for p in found[page * per_page : (page + 1) * per_page]]
     content = {"description": "Recorded content", **_result_set(len(found), per_page, page)}
     body = {
-        "storage": {"storage": "100:00:00", "left": f"{100 - len(found):02d}:00:00"},
+        # The file requires "total" and defines "storage", both the total: both are sent.
+        "storage": {"total": "100:00:00", "storage": "100:00:00", "left": f"{100 - len(found):02d}:00:00"},
         "recordedContent": content,
         "programList": {
             "description": "Program listing",
