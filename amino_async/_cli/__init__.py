@@ -41,7 +41,7 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
-    parser = build_parser(areas=(add_admin_commands,))
+    parser = build_parser(add_admin_commands)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed what it had to

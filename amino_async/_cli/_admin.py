@@ -18,7 +18,7 @@ from typing import Any
 from .. import AminoClient, ServiceLogin
 from .._constants import DEFAULT_BULK_CONCURRENCY
 from ..models import GrantOutcome
-from ._commands import AddCommand
+from ._commands import AddCommand, add_command
 from ._output import CliError, console, emit_json, print_table
 from ._session import Settings, open_client, read_password
 
@@ -33,19 +33,19 @@ def add_admin_commands(command: AddCommand) -> None:
     admin = command("admin", _users, "Operator management: users, license packages and grants.")
     commands = admin.add_subparsers(title="admin commands", metavar="ADMIN_COMMAND", required=True)
 
-    users = command("users", _users, "List the deployment's users, a page (100) at a time.", commands)
+    users = add_command(commands, "users", _users, "List the deployment's users, a page (100) at a time.")
     users.add_argument("--page", type=_count, default=1, metavar="N", help="page number (default 1)")
     users.add_argument("--all", action="store_true", help="every page")
     users.add_argument("--status", metavar="STATE", help="only users in this registration state, e.g. REGISTERED")
 
-    packages = command("packages", _packages, "List the license packages.", commands)
+    packages = add_command(commands, "packages", _packages, "List the license packages.")
 
-    grant = command(
+    grant = add_command(
+        commands,
         "grant",
         _grant,
         "Grant a license package to users: those named, or one user id a line from --from-file, with a progress "
         "bar and a summary. A grant whose answer was lost is not sent again: it is reported as unknown.",
-        commands,
     )
     grant.add_argument("package_id", metavar="PACKAGE_ID")
     grant.add_argument("user_ids", nargs="*", metavar="USER_ID")
@@ -58,7 +58,7 @@ def add_admin_commands(command: AddCommand) -> None:
         help=f"grants in flight at once (default {DEFAULT_BULK_CONCURRENCY})",
     )
 
-    revoke = command("revoke", _revoke, "Revoke a license package from a user.", commands)
+    revoke = add_command(commands, "revoke", _revoke, "Revoke a license package from a user.")
     revoke.add_argument("package_id", metavar="PACKAGE_ID")
     revoke.add_argument("user_id", metavar="USER_ID")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .. import Tokens
@@ -21,14 +21,13 @@ from ._session import (
     stored_tokens,
 )
 
-__all__ = ["AddCommand", "Command", "build_parser", "settings_from"]
+__all__ = ["AddCommand", "Command", "add_command", "build_parser", "settings_from"]
 
 #: What a command runs: the parsed arguments and the settings in, the exit status out. A command may also set
 #: ``prepare``, run before the event loop starts (to prompt for a password, say).
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
-#: How an area's module adds its commands: ``command(name, run, summary, within=None)`` returns the command's
-#: parser, with the global options; ``within`` is a subparsers action of its own, for commands of a command.
-AddCommand = Callable[..., argparse.ArgumentParser]
+#: What adds a command: its name, what it runs and its one-line summary in; its parser (for its options) out.
+AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
 
 _STREAM_TYPES = ("hls", "dash", "mp4", "mss")
 _DRM_SYSTEMS = ("fairplay", "widevine", "playready")
@@ -95,10 +94,21 @@ def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser(areas: Sequence[Callable[[AddCommand], None]] = ()) -> argparse.ArgumentParser:
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, run: Command, summary: str
+) -> argparse.ArgumentParser:
+    """Add command ``name`` to ``commands`` (a parser's subparsers; a command's own, for its actions), with the
+    global options, so that they may come after its name too."""
+    sub = commands.add_parser(name, help=summary, description=summary)
+    _add_global_options(sub, top=False)
+    sub.set_defaults(run=run)
+    return sub
+
+
+def build_parser(*extensions: Callable[[AddCommand], None]) -> argparse.ArgumentParser:
     """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`.
 
-    Each of ``areas`` adds an API area's commands, through an :data:`AddCommand`.
+    Each extension (an API area's commands) is called with the function that adds a command.
     """
     parser = argparse.ArgumentParser(
         prog="amino-async",
@@ -110,11 +120,8 @@ def build_parser(areas: Sequence[Callable[[AddCommand], None]] = ()) -> argparse
     _add_global_options(parser, top=True)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    def command(name: str, run: Command, summary: str, within: Any = None) -> argparse.ArgumentParser:
-        sub = (commands if within is None else within).add_parser(name, help=summary, description=summary)
-        _add_global_options(sub, top=False)
-        sub.set_defaults(run=run)
-        return sub
+    def command(name: str, run: Command, summary: str) -> argparse.ArgumentParser:
+        return add_command(commands, name, run, summary)
 
     from ._demo import add_demo_options, run_demo
 
@@ -155,8 +162,8 @@ def build_parser(areas: Sequence[Callable[[AddCommand], None]] = ()) -> argparse
     )
 
     command("profiles", _profiles, "List the profiles of the logged-in account.")
-    for add_commands in areas:
-        add_commands(command)
+    for extend in extensions:
+        extend(command)
     return parser
 
 

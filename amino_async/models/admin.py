@@ -3,7 +3,7 @@
 permissions, device entitlements, and the typed inputs of their write calls.
 
 Inputs are frozen attrs classes encoded by :func:`amino_async._encoding.to_json`: a field left at None is left out
-of the body. The value classes that are both read and written (:class:`PersonName`, :class:`ContactDetails`,
+of the body. The value classes that are both read and written (:class:`UserName`, :class:`ContactDetails`,
 :class:`RegistrationInformation`, :class:`ViewerAdvice`, :class:`PermissionsGranted`) serve as both.
 """
 
@@ -24,6 +24,7 @@ __all__ = [
     "GrantOutcome",
     "License",
     "LicensePackage",
+    "LicensePurchaseRecord",
     "LicenseTemplate",
     "MarketSegment",
     "NetworkPermission",
@@ -33,14 +34,13 @@ __all__ = [
     "NewUserSecurity",
     "PackageAvailability",
     "PermissionsGranted",
-    "PersonName",
-    "PurchaseRecord",
     "RecordingDevice",
     "RegistrationInformation",
     "StbLink",
     "StbUser",
     "UserAccount",
     "UserChannelLicense",
+    "UserName",
     "UserSecurity",
     "ViewerAdvice",
 ]
@@ -53,7 +53,7 @@ NetworkService = Literal["live", "npvr", "lpvr", "catchup", "startover"]
 
 
 @frozen
-class PersonName:
+class UserName:
     """A user's name (``UserEntity.name``); ``full_name`` is the one the API requires."""
 
     full_name: str | None = None
@@ -87,10 +87,10 @@ class ViewerAdvice:
 
     date_of_birth_timestamp: int | None = None
     age_last_birthday: int | None = None
-    parental_pin_code: str | None = field(default=None, repr=False)
     block_adult_viewing_default: bool | None = None
     block_adult_viewing_parental_override: bool | None = None
     override_expiry_timestamp: int | None = None
+    parental_pin_code: str | None = field(default=None, repr=False)
 
 
 @frozen
@@ -115,7 +115,7 @@ class UserAccount(Entity):
     external_reference: str | None = None
     is_default_pin_code: bool | None = None
     is_demo_user: bool | None = None
-    name: PersonName = PersonName()
+    name: UserName = UserName()
     contact_details: ContactDetails = ContactDetails()
     security: UserSecurity = UserSecurity()
     viewer_advice: ViewerAdvice | None = None
@@ -155,7 +155,7 @@ class NewUser:
     requires.
     """
 
-    name: PersonName
+    name: UserName
     contact_details: ContactDetails
     registration_information: RegistrationInformation
     security: NewUserSecurity = NewUserSecurity()
@@ -171,7 +171,7 @@ class MarketSegment(Entity):
     """A market segment (``MarketSegment``): a group of users with shared characteristics, e.g. ``fibre``."""
 
     id: str
-    name: str | None = None
+    name: str = ""
 
 
 # --- licensing ----------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ class ChannelLicenseInput:
 
 
 @frozen
-class PurchaseRecord:
+class LicensePurchaseRecord:
     """What was paid for a license, and how."""
 
     price_currency_amount: float | None = None
@@ -258,7 +258,7 @@ class License(Entity):
     valid_from_timestamp: int | None = None
     valid_until_timestamp: int | None = None
     recurring: bool | None = None
-    purchase_record: PurchaseRecord | None = None
+    purchase_record: LicensePurchaseRecord | None = None
     relationships: tuple[ResourceRef, ...] = field(default=(), metadata={"refs": True})
 
     @property

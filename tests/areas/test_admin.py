@@ -17,11 +17,13 @@ import sys
 import tracemalloc
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from anyio.from_thread import start_blocking_portal
 
 from amino_async import (
     AminoClient,
@@ -37,6 +39,7 @@ from amino_async import (
     ServiceLogin,
     TransportError,
 )
+from amino_async._cli import main
 from amino_async._resource import endpoints
 from amino_async.models import (
     ChannelLicenseInput,
@@ -50,10 +53,10 @@ from amino_async.models import (
     NewUser,
     NewUserSecurity,
     PermissionsGranted,
-    PersonName,
     RegistrationInformation,
     StbLink,
     UserAccount,
+    UserName,
 )
 from amino_async.testing import FakeAmino, FakeUser, FaultProxy
 from amino_async.testing._state import default_profiles
@@ -111,7 +114,7 @@ async def user(wire: Exchanges) -> AsyncIterator[AminoClient]:
 
 def new_user(email: str = "ada@example.com", **security: Any) -> NewUser:
     return NewUser(
-        name=PersonName(full_name="Ada Lovelace", first_name="Ada", last_name="Lovelace"),
+        name=UserName(full_name="Ada Lovelace", first_name="Ada", last_name="Lovelace"),
         contact_details=ContactDetails(email=email, telephone_number_e123="+358 40 123 4567"),
         security=NewUserSecurity(new_password="analytical", **security),
         registration_information=RegistrationInformation(
@@ -183,6 +186,20 @@ async def test_a_wrong_password_or_an_end_user_cannot_log_in_as_a_service(fake: 
             await client.login()
     assert fake.stats.token_refusals["bad_service_digest"] == 2
     assert fake.stats.grants["service"] == 0
+
+
+def test_service_login_credentials_keep_their_secret() -> None:
+    login = ServiceLogin(OPERATOR, OPERATOR_PASSWORD, user_id=OPERATOR_ID)
+    assert OPERATOR_PASSWORD not in repr(login) and OPERATOR in repr(login)
+    assert login.can_log_in and login.user == OPERATOR
+    assert login.with_profile("p-1") == ServiceLogin(OPERATOR, OPERATOR_PASSWORD, user_id=OPERATOR_ID, profile_id="p-1")
+    assert login.fingerprint("salt") != ServiceLogin(OPERATOR, "other", user_id=OPERATOR_ID).fingerprint("salt")
+    for bad in ({"username": "ops\r\nX-Evil: 1"}, {"password": "a\x00b"}, {"user_id": "9\n"}):
+        arguments: dict[str, Any] = {"username": OPERATOR, "password": OPERATOR_PASSWORD, **bad}
+        user_id = arguments.pop("user_id", None)
+        with pytest.raises(ConfigurationError) as refused:
+            ServiceLogin(arguments["username"], arguments["password"], user_id=user_id)
+        assert "X-Evil" not in str(refused.value)
 
 
 async def test_service_login_is_a_method_and_its_session_logs_in(fake: FakeAmino, user: AminoClient) -> None:
@@ -295,7 +312,7 @@ async def test_creating_a_user_refuses_a_taken_email_and_an_incomplete_body(
         await admin.admin.users.create(new_user(email=USERNAME))
     assert "exists" in (taken.value.detail or "")
     incomplete = NewUser(
-        name=PersonName(full_name="No Mail"),
+        name=UserName(full_name="No Mail"),
         contact_details=ContactDetails(),
         registration_information=RegistrationInformation(),
     )
@@ -1002,3 +1019,107 @@ async def test_every_operation_is_checked_against_its_file(
     ours = {op for _, _, _, op in operations("admin") if op not in ("getUser", "loginUser")}
     # loginUser is the auth flow's, here the cookie-to-token exchange of the service login's session.
     assert checked == ours | {"loginUser"}
+
+
+# --- the command line ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[FakeAmino, str]]:
+    """A fake with an operator over a loopback socket, and the command line's environment pointing at it."""
+    fake = FakeAmino(channels=30)
+    fake.admin.add_operator(fake, OPERATOR, OPERATOR_PASSWORD, user_id=OPERATOR_ID)
+    for name in ("AMINO_BASE_URL", "AMINO_USERNAME", "AMINO_PASSWORD", "AMINO_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("COLUMNS", "200")  # tables wide enough not to wrap names
+    with start_blocking_portal() as portal, portal.wrap_async_context_manager(fake.serve()) as base_url:
+        monkeypatch.setenv("AMINO_BASE_URL", base_url)
+        yield fake, base_url
+
+
+def as_operator(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AMINO_USERNAME", OPERATOR)
+    monkeypatch.setenv("AMINO_PASSWORD", OPERATOR_PASSWORD)
+
+
+def test_cli_bulk_grant_from_a_file_with_a_summary(
+    served: tuple[FakeAmino, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fake, _ = served
+    ids = add_bulk_users(fake, 300)
+    package = package_id(fake)
+    fake.inject(f"/api/license/v1/user/{ids[7]}/relationships/license_packages/{package}", status=503, times=3)
+    listing = tmp_path / "users.txt"
+    listing.write_text("# users to grant\n" + "\n".join(ids) + "\n\nno-such-user  # a typo\n", encoding="utf-8")
+    as_operator(monkeypatch)
+    status = main(["admin", "grant", package, "--from-file", str(listing), "--service-login", "--json"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    summary = json.loads(out)
+    assert (summary["users"], summary["granted"], summary["failed"], summary["unknown"]) == (301, 299, 2, 0)
+    assert {problem["user_id"] for problem in summary["problems"]} == {ids[7], "no-such-user"}
+    assert err.splitlines() == ["error: 2 of 301 grants did not succeed"]
+    assert sum(len(fake.admin.granted(user_id)) for user_id in ids) == 299
+    assert OPERATOR_PASSWORD not in out + err
+
+
+def test_cli_grant_and_revoke_one_user_with_tables(
+    served: tuple[FakeAmino, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, _ = served
+    package = package_id(fake, 2)
+    as_operator(monkeypatch)
+    assert main(["admin", "packages", "--service-login"]) == 0
+    assert "Sports Plus" in capsys.readouterr().out
+    assert main(["admin", "grant", package, USER_ID, "--service-login"]) == 0
+    out, err = capsys.readouterr()
+    assert "granted" in out and "1" in out and err == ""  # no progress bar off a terminal
+    assert fake.admin.granted(USER_ID) == [package]
+    assert main(["admin", "users", "--service-login", "--json"]) == 0
+    users = json.loads(capsys.readouterr().out)
+    assert {user["id"] for user in users} == {USER_ID, OPERATOR_ID}
+    assert main(["admin", "revoke", package, USER_ID, "--service-login"]) == 0
+    assert capsys.readouterr().out.strip() == f"Revoked package {package} from user {USER_ID}."
+    assert fake.admin.granted(USER_ID) == []
+    assert main(["admin", "revoke", package, USER_ID, "--service-login"]) == 1
+    assert capsys.readouterr().err.startswith("error: the server refused: HTTP 404")
+
+
+def test_cli_admin_with_an_end_users_login_is_refused_in_one_line(
+    served: tuple[FakeAmino, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AMINO_USERNAME", USERNAME)
+    monkeypatch.setenv("AMINO_PASSWORD", PASSWORD)
+    assert main(["admin", "users"]) == 1  # no stored login: the environment's user, a plain end user
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["error: the server refused: HTTP 403 Forbidden: This call needs an operator account."]
+
+
+def test_cli_usage_errors(
+    served: tuple[FakeAmino, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["admin", "users", "--service-login"]) == 2  # no username for the service account
+    assert "--service-login needs" in capsys.readouterr().err
+    as_operator(monkeypatch)
+    assert main(["admin", "grant", "pkg", "--service-login"]) == 2
+    assert capsys.readouterr().err.startswith("error: no users")
+    assert main(["admin", "grant", "pkg", "1", "--from-file", "x", "--service-login"]) == 2
+    assert main(["admin"]) == 2  # a command of admin is required
+
+
+def test_cli_bulk_grant_draws_a_progress_bar_on_a_terminal(
+    served: tuple[FakeAmino, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import rich.console
+
+    fake, _ = served
+    ids = add_bulk_users(fake, 40)
+    listing = tmp_path / "users.txt"
+    listing.write_text("\n".join(ids), encoding="utf-8")
+    monkeypatch.setattr(rich.console.Console, "is_terminal", property(lambda self: True))
+    as_operator(monkeypatch)
+    assert main(["admin", "grant", package_id(fake), "--from-file", str(listing), "--service-login"]) == 0
+    out, err = capsys.readouterr()
+    assert "Granting" in err and "40/40" in err  # the bar, on stderr, to its end
+    assert "Grants" in out and "40" in out
