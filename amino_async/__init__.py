@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ._auth import AminoAuth
 from ._client import AminoClient
 from ._constants import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_PREFIXES, DEFAULT_TIMEOUT
-from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin
+from ._credentials import CookieLogin, Credentials, DigestLogin, GivenTokens, PasswordLogin, ServiceLogin
 
 # --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
 from ._encoding import NULL
@@ -57,6 +57,7 @@ from .models import (
     FavouriteChannel,
     FavouriteChannelList,
     Genre,
+    GrantOutcome,
     Image,
     License,
     MarketSegment,
@@ -148,6 +149,7 @@ __all__ = [
     "FileTokenStore",
     "Genre",
     "GivenTokens",
+    "GrantOutcome",
     "GroupRecording",
     "Image",
     "License",
@@ -174,6 +176,7 @@ __all__ = [
     "RetryPolicy",
     "SerialRecording",
     "ServerError",
+    "ServiceLogin",
     "SharedTokenStore",
     "StorageQuota",
     "Stream",

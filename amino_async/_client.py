@@ -39,12 +39,14 @@ from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import AutoTransport, CertTypes, Network, ssl_context
 from ._urls import QueryValue, Urls, parse_base_url
 from .resources import (
+    Admin,
     Catchup,
     ChannelLocks,
     Channels,
     CreditedPersons,
     Favourites,
     Genres,
+    Legacy,
     MarketSegments,
     Packages,
     PasswordReset,
@@ -361,6 +363,18 @@ class AminoClient:
     def password_reset(self) -> PasswordReset:
         """Resetting a forgotten password by emailed code: needs no credentials."""
         return PasswordReset(self._api)
+
+    # --- operators and the legacy API ---
+
+    @functools.cached_property
+    def admin(self) -> Admin:
+        """Operator management (with an operator's credentials): users, licensing, network permissions, ..."""
+        return Admin(self._api)
+
+    @functools.cached_property
+    def legacy(self) -> Legacy:
+        """The legacy API's reads: categories, the v3 EPG, a user's channels, legacy play and recordings."""
+        return Legacy(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ __all__ = [
     "GivenTokens",
     "LoginMethod",
     "PasswordLogin",
+    "ServiceLogin",
     "check_text",
     "credentials_from",
     "sendable_cookie",
@@ -138,7 +139,7 @@ def _sha256(*parts: str) -> str:
 @runtime_checkable
 class Credentials(Protocol):
     """What every way in provides (see :class:`PasswordLogin`, :class:`DigestLogin`, :class:`CookieLogin`,
-    :class:`GivenTokens`)."""
+    :class:`GivenTokens`, :class:`ServiceLogin`)."""
 
     @property
     def profile_id(self) -> str | None:
@@ -233,6 +234,29 @@ class DigestLogin(_PasswordCredentials):
 
     def __repr__(self) -> str:
         return f"DigestLogin(username={self.username!r}, user_id={self.user_id!r}, profile_id={self.profile_id!r})"
+
+
+@frozen(repr=False)
+class ServiceLogin(_PasswordCredentials):
+    """A service (operator) account's username and password, for the legacy loginService call.
+
+    ``POST /auth/service`` takes HTTP Digest parameters of realm "service" in its form field ``authParams`` and
+    answers with a session cookie, which the cookie-to-token exchange (``POST /api/user/{user_id}/login``) then
+    turns into tokens. The password itself never leaves the process: Digest sends a hash. ``user_id`` is the
+    exchange's user (default: the username). A ``profile_id`` is reached by a refresh grant naming it.
+    """
+
+    user_id: str | None = field(default=None, kw_only=True, validator=_text("user_id", required=False))
+
+    async def obtain(self, calls: TokenCalls) -> Tokens:
+        """loginService, the cookie-to-token exchange of its session, then a profile switch if one was asked for."""
+        user_id = self.user_id or self.username
+        cookies = await calls.service_login(self.username, self.password, user_id=user_id)
+        tokens, _ = await calls.cookie_exchange(user_id, cookies)
+        return await calls.switch_profile(tokens, self.profile_id)
+
+    def __repr__(self) -> str:
+        return f"ServiceLogin(username={self.username!r}, user_id={self.user_id!r}, profile_id={self.profile_id!r})"
 
 
 @define(eq=False)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "decode_entries",
+    "decode_object",
     "decode_resource",
     "is_object",
     "json_type",
@@ -485,6 +486,24 @@ def decode_entries(
     return models
 
 
+def decode_object(value: Any, model: type[M], *, path: str = "", strict: bool = False) -> M:
+    """Decode a plain JSON object found at ``path`` (an answer of the legacy API, not a JSON:API resource).
+
+    As tolerant as a resource's attributes (:func:`decode_entries`): the generated hook first, and only when it
+    refuses the object, field by field, where a failing field with a default takes it (its JSON value kept in the
+    model's ``raw`` field, if it has one) and a failing field without one, or any under ``strict``, is a
+    :class:`DecodeError` naming its path. A value that is not an object is one too.
+    """
+    if not is_object(value):
+        raise DecodeError(f"expected an object, found {json_type(value)}", path=path)
+    hook: Callable[[Any, type], M] = _HOOKS.get(model) or _resource_hook(model)
+    try:
+        return hook(value, model)
+    except Exception:
+        pass  # decoded again below, outside this block: what it raises must not carry this exception along
+    return _decode_tolerantly(dict(value), model, path, path, strict=strict)
+
+
 def _decode_entry(
     hook: Callable[[Any, type], M], value: dict[str, Any], model: type[M], where: str, at: str, *, strict: bool
 ) -> M:
@@ -571,7 +590,8 @@ def _decode_tolerantly(value: dict[str, Any], model: type[M], where: str, at: st
 
 def _field_path(key: str, where: str, at: str) -> str:
     """The path of ``key``: the id is the resource's own member, everything else one of its attributes."""
-    return f"{where}.{key}" if key == "id" or key.startswith(("id.", "id[")) else f"{at}.{key}"
+    at = where if key == "id" or key.startswith(("id.", "id[")) else at
+    return f"{at}.{key}" if at else key
 
 
 #: The (model, JSON key) pairs whose fallback has been logged: once per process is enough to notice a deployment's

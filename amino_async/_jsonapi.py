@@ -369,9 +369,15 @@ def relationship_refs(*sources: Any) -> tuple[ResourceRef, ...]:
 
 
 def decode_errors(document: Any) -> tuple[ErrorObject, ...]:
-    """The error objects of an error answer; anything unreadable is skipped, never raised."""
-    if not is_object(document) or type(document.get("errors")) is not list:
+    """The error objects of an error answer; anything unreadable is skipped, never raised.
+
+    The legacy API's one error, ``{"error": {"code": 311, "text": "..."}}``, reads as one object: its ``code``,
+    and its ``text`` as the detail.
+    """
+    if not is_object(document):
         return ()
+    if type(document.get("errors")) is not list:
+        return _legacy_error(document.get("error"))
     errors = []
     for entry in document["errors"]:
         if not is_object(entry):
@@ -386,3 +392,15 @@ def decode_errors(document: Any) -> tuple[ErrorObject, ...]:
             fields["detail"] = detail
         errors.append(ErrorObject(**{k: str(v) for k, v in fields.items()}))
     return tuple(errors)
+
+
+def _legacy_error(error: Any) -> tuple[ErrorObject, ...]:
+    if not is_object(error):
+        return ()
+    code, text = error.get("code"), error.get("text")
+    fields = {}
+    if type(code) in (str, int):
+        fields["code"] = str(code)
+    if type(text) is str:
+        fields["detail"] = text
+    return (ErrorObject(**fields),) if fields else ()

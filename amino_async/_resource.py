@@ -19,7 +19,7 @@ import contextvars
 import inspect
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_args, get_origin, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, TypedDict, TypeVar, get_args, get_origin, overload
 
 from attrs import evolve, frozen
 
@@ -29,10 +29,12 @@ from ._decoding import load_json
 from ._errors import ConfigurationError, DecodeError
 from ._jsonapi import Document, decode_document, decode_included
 from ._pagination import Page
-from ._request import CallOptions, Sender
-from ._urls import QueryValue, Route, Urls
+from ._request import CallOptions, RetryPolicy, Sender
+from ._urls import QueryValue, Route, Urls, query_string
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._auth import AminoAuth
 
 __all__ = ["APIResource", "Api", "PublicRoute", "routes_of", "uses"]
@@ -45,6 +47,7 @@ PathParams = Mapping[str, str | int]
 Query = Mapping[str, QueryValue]
 
 _ROUTES_ATTRIBUTE: Final = "__amino_routes__"
+_FORM: Final = "application/x-www-form-urlencoded"
 
 
 def uses(*routes: Route) -> Callable[[F], F]:
@@ -72,9 +75,33 @@ class PublicRoute(Route):
     """
 
 
+class Sending(TypedDict, total=False):
+    """What a call sends besides its URL, and how: the keywords :meth:`Api.call` and :meth:`Api.send` share.
+
+    The body is ``json`` (sent as ``application/json``, or as ``media_type`` where the API documents another one:
+    ``application/vnd.api+json; ext=bulk``, say), or ``form`` (``application/x-www-form-urlencoded``, encoded as a
+    query is: None values left out, booleans as ``true``/``false``), or nothing. ``headers`` are the route's own
+    (an ``Idempotency-Key``, say). ``idempotent`` and ``retry`` are the send path's (:meth:`Sender.send`): whether
+    the call may be repeated after an answer saying it was not processed, and which failures are retried.
+    ``secrets`` are what the body carries that the server must not echo back into an error (a password, a PIN):
+    they are redacted from its detail.
+    """
+
+    json: Any
+    media_type: str | None
+    form: Query | None
+    headers: Mapping[str, str] | None
+    idempotent: bool | None
+    retry: RetryPolicy | None
+    secrets: Iterable[str]
+
+
 @frozen
 class Decode(Generic[T]):
-    """An answer that is not a JSON:API document (the legacy API's): ``decode(json, strict)`` makes its value."""
+    """An answer that is not a JSON:API document (the legacy API's): ``decode(json, strict)`` makes its value.
+
+    ``json`` is the parsed body, None when the body was empty; ``strict`` the client's strictness.
+    """
 
     decode: Callable[[Any, bool], T]
 
@@ -105,10 +132,8 @@ class Api:
         path: PathParams | None = None,
         *,
         query: Query | None = None,
-        json: Any = None,
-        media_type: str | None = None,
         answer: type[T],
-        secrets: Iterable[str] = (),
+        **sending: Unpack[Sending],
     ) -> T: ...
 
     @overload
@@ -118,10 +143,19 @@ class Api:
         path: PathParams | None = None,
         *,
         query: Query | None = None,
-        json: Any = None,
-        media_type: str | None = None,
+        answer: Decode[T],
+        **sending: Unpack[Sending],
+    ) -> T: ...
+
+    @overload
+    async def call(
+        self,
+        route: Route,
+        path: PathParams | None = None,
+        *,
+        query: Query | None = None,
         answer: None = None,
-        secrets: Iterable[str] = (),
+        **sending: Unpack[Sending],
     ) -> None: ...
 
     async def call(
@@ -130,21 +164,15 @@ class Api:
         path: PathParams | None = None,
         *,
         query: Query | None = None,
-        json: Any = None,
-        media_type: str | None = None,
         answer: Any = None,
-        secrets: Iterable[str] = (),
+        **sending: Unpack[Sending],
     ) -> Any:
-        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``).
-
-        ``json`` is sent as ``application/json``, or as ``media_type`` where the API documents another one
-        (``application/vnd.api+json; ext=bulk``, say). ``secrets`` are what the body carries that the server must
-        not echo back into an error (a password, a PIN): they are redacted from its detail. A
-        :class:`PublicRoute` is sent without the auth flow.
+        """Send ``route`` and decode its answer as ``answer`` (a model, ``list[model]``, None, ``Document``, a
+        :class:`Decode`); the body and options are :class:`Sending`'s. A :class:`PublicRoute` is sent without the
+        auth flow.
         """
         url = self.urls.build(route, path, query)
-        public = isinstance(route, PublicRoute)
-        answered = await self.send(route.method, url, json=json, media_type=media_type, secrets=secrets, public=public)
+        answered = await self.send(route.method, url, public=isinstance(route, PublicRoute), **sending)
         return self.decode(answered, answer)
 
     async def send(
@@ -152,21 +180,35 @@ class Api:
         method: str,
         url: str,
         *,
+        public: bool = False,
         json: Any = None,
         media_type: str | None = None,
+        form: Query | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
         secrets: Iterable[str] = (),
-        public: bool = False,
     ) -> Answer:
-        """Send one call to an URL built by :attr:`urls`: its ``json`` body as ``media_type`` when given;
+        """Send one call to an URL built by :attr:`urls`, with the body and options :class:`Sending` describes;
         ``public`` sends it without the auth flow (no bearer)."""
-        headers = {"Content-Type": media_type} if media_type is not None else None
+        content = None
+        if form is not None:
+            if json is not None:
+                raise ConfigurationError("a call sends a JSON body or a form, not both")
+            content = query_string(form).encode()
+            media_type = _FORM
+        if media_type is not None:
+            headers = {"Content-Type": media_type, **(headers or {})}
         answer = await self.sender.send(
             method,
             url,
             auth=None if public else self.auth,
             json_body=json,
+            content=content,
             headers=headers,
             options=self.options,
+            retry=retry,
+            idempotent=idempotent,
             secrets=tuple(secrets),
         )
         captured = _CAPTURED.get()
@@ -179,10 +221,11 @@ class Api:
         :class:`Decode` of a body that is not JSON:API."""
         if kind is None:
             return None
+        if isinstance(kind, Decode):
+            # An empty body reaches it as None: only the decoder knows whether that can be its answer.
+            return kind.decode(load_json(answer.content) if answer.content else None, self.strict)
         if not answer.content:
             return [] if _is_list(kind) else None
-        if isinstance(kind, Decode):
-            return kind.decode(load_json(answer.content), self.strict)
         document = Document.parse(load_json(answer.content))
         if kind is Document:
             return document

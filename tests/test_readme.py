@@ -59,6 +59,9 @@ async def deployment(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[Fak
     monkeypatch.setenv("AMINO_SESSION", fake.create_session(user))
     monkeypatch.setenv("AMINO_SLOT_ID", fake.broadcast_slot_id(0))
     monkeypatch.setenv("AMINO_RECORDING_ID", fake.recording_id(0))
+    # The operators' section: a service account.
+    fake.admin.add_operator(fake, "ops@example.com", "op-secret")
+    monkeypatch.setenv("AMINO_SERVICE_PASSWORD", "op-secret")
     async with fake.serve() as base_url:
         yield fake, base_url
 

@@ -31,6 +31,7 @@ from .. import (
     TokenStoreError,
     TransportError,
 )
+from ._admin import add_admin_commands
 from ._catalogue import add_catalogue_commands
 from ._commands import Command, build_parser, settings_from
 from ._output import CliError, error_line
@@ -43,7 +44,7 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
-    parser = add_catalogue_commands(build_parser(add_userconfig_commands))
+    parser = add_catalogue_commands(build_parser(add_userconfig_commands, add_admin_commands))
     add_recordings_command(parser)
     try:
         args = parser.parse_args(argv)

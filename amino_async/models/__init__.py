@@ -8,10 +8,13 @@
 - ``playback``: media play sessions and playback info (resume points), with their inputs.
 - ``commerce``: channel packages, recommendations and viewer events.
 - ``media``: streams and their protection keys.
-- ``users``: user profiles.
 - ``recordings``: recordings, auto-recording requests, recording groups and quotas (v4), user recordings, requests
   and recording slots (v1), and the typed inputs of their request bodies.
 - ``users``: the user, profiles, favourite channel lists, channel locks, market segments, and their bodies.
+- ``admin``: operator management and licensing: license packages, channel licenses, network permissions,
+  device entitlements, the bulk grant's outcomes, and the inputs of their write calls (the user entity and its
+  values are ``users``').
+- ``legacy``: the legacy API's answers (plain JSON, not JSON:API), kept apart: ``amino_async.models.legacy``.
 
 A new area (schedule, recordings, ...) gets its own module in the same style, re-exported here.
 
@@ -34,7 +37,32 @@ How the decoder (``amino_async._decoding``) reads a model, so that each rule is 
   the object that no field reads): filled by the SDK, never read from the document.
 """
 
-from ._common import Entity, ErrorObject, FrozenDict, Image, ResourceRef
+from . import legacy
+from ._common import (
+    Entity,
+    ErrorObject,
+    FrozenDict,
+    Image,
+    ResourceRef,
+)
+from .admin import (
+    ChannelLicenseInput,
+    DvbEntitlement,
+    GrantOutcome,
+    LicensePackage,
+    LicenseTemplate,
+    NetworkPermission,
+    NetworkPermissionInput,
+    NetworkService,
+    NewUser,
+    NewUserSecurity,
+    PackageAvailability,
+    PermissionsGranted,
+    RecordingDevice,
+    StbLink,
+    StbUser,
+    UserChannelLicense,
+)
 from .catalogue import (
     AvailabilityWindow,
     Channel,
@@ -54,9 +82,23 @@ from .catalogue import (
     Series,
     ServicesAvailable,
 )
-from .commerce import ChannelPackage, Recommendation, ValidityWindow, ViewerEvent
-from .media import ProtectionKey, Stream
-from .playback import AssetType, MediaPlaySession, MediaPlaySessionInput, PlaybackInfo, Service
+from .commerce import (
+    ChannelPackage,
+    Recommendation,
+    ValidityWindow,
+    ViewerEvent,
+)
+from .media import (
+    ProtectionKey,
+    Stream,
+)
+from .playback import (
+    AssetType,
+    MediaPlaySession,
+    MediaPlaySessionInput,
+    PlaybackInfo,
+    Service,
+)
 from .recordings import (
     AutoRecordingRequest,
     AutoRecordingRequestUpdate,
@@ -144,6 +186,7 @@ __all__ = [
     "CatchupItem",
     "CatchupSubtitle",
     "Channel",
+    "ChannelLicenseInput",
     "ChannelPackage",
     "ConfirmResetPasswordBody",
     "ContactDetails",
@@ -152,6 +195,7 @@ __all__ = [
     "CreditedPerson",
     "DeliveryNetwork",
     "Descriptions",
+    "DvbEntitlement",
     "DvbService",
     "DvbTriplet",
     "EmergencyAlertService",
@@ -165,19 +209,29 @@ __all__ = [
     "FrozenDict",
     "Genre",
     "GeoAvailability",
+    "GrantOutcome",
     "GroupRecording",
     "Image",
     "License",
+    "LicensePackage",
     "LicensePurchaseRecord",
+    "LicenseTemplate",
     "MarketSegment",
     "MediaPlaySession",
     "MediaPlaySessionInput",
     "MetadataProviderInformation",
+    "NetworkPermission",
+    "NetworkPermissionInput",
+    "NetworkService",
     "NewAutoRecordingRequest",
     "NewRecording",
+    "NewUser",
     "NewUserRecordingRequest",
+    "NewUserSecurity",
     "OriginalBroadcastSlot",
+    "PackageAvailability",
     "PasswordChangeBody",
+    "PermissionsGranted",
     "PlaybackInfo",
     "Product",
     "Program",
@@ -187,6 +241,7 @@ __all__ = [
     "Recommendation",
     "RecordedBroadcastSlot",
     "Recording",
+    "RecordingDevice",
     "RecordingGroup",
     "RecordingSeries",
     "RecordingSlot",
@@ -206,12 +261,15 @@ __all__ = [
     "Service",
     "ServicesAvailable",
     "SlotProgram",
+    "StbLink",
+    "StbUser",
     "StorageQuota",
     "Stream",
     "StreamLinks",
     "StreamsRelationship",
     "SubtitleLanguage",
     "User",
+    "UserChannelLicense",
     "UserChannelLockingConfiguration",
     "UserChannelLockingConfigurationBody",
     "UserInfoPatchBody",
@@ -230,4 +288,5 @@ __all__ = [
     "ValidityWindow",
     "ViewerAdvice",
     "ViewerEvent",
+    "legacy",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from ._common import Entity
+from ._common import Entity, ResourceRef
 from .catalogue import Product
 
 __all__ = [
@@ -169,7 +169,11 @@ class LicensePurchaseRecord:
 
 @frozen
 class License(Entity):
-    """A license of the user to a product (``LicenseEntity``), as included beside the user."""
+    """A license (``LicenseEntity``): a user's right to a product, from a purchase or a granted package.
+
+    As included beside the user, or as the licensing API lists them; ``relationships`` holds the ``User`` it
+    belongs to and the product (or package) it is for.
+    """
 
     id: str
     order_id: str | None = None
@@ -178,11 +182,22 @@ class License(Entity):
     valid_until_timestamp: int | None = None
     recurring: bool | None = None
     purchase_record: LicensePurchaseRecord | None = None
+    relationships: tuple[ResourceRef, ...] = field(default=(), metadata={"refs": True})
+
+    @property
+    def user_ids(self) -> tuple[str, ...]:
+        """The users the license belongs to (one, as the API sends it)."""
+        return tuple(ref.id for ref in self.relationships if ref.type == "User")
+
+    @property
+    def product_ids(self) -> tuple[str, ...]:
+        """The products (or license packages) the license is for."""
+        return tuple(ref.id for ref in self.relationships if ref.type != "User")
 
 
 @frozen
 class User(Entity):
-    """A user account (``UserEntity``), as ``client.users.get()`` reads it.
+    """A user account (``UserEntity``), as ``client.users.get()`` reads it and the management API lists it.
 
     ``products`` and ``licenses`` are the ``included`` resources the user refers to (through the relationships
     of either form the API sends), when asked for with ``included=``; empty otherwise.
@@ -201,6 +216,17 @@ class User(Entity):
     user_flags: tuple[str, ...] = ()
     products: tuple[Product, ...] = field(default=(), metadata={"included": "Product"})
     licenses: tuple[License, ...] = field(default=(), metadata={"included": "License"})
+
+    @property
+    def email(self) -> str | None:
+        """The user's e-mail address."""
+        return self.contact_details.email if self.contact_details is not None else None
+
+    @property
+    def registration_state(self) -> str | None:
+        """The current registration state (``REGISTERED``, ``DELETED``, ...)."""
+        info = self.registration_information
+        return info.current_registration_state if info is not None else None
 
 
 # --- inputs --------------------------------------------------------------------------------------------------

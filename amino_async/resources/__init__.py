@@ -2,6 +2,7 @@
 
 from ._bulk import ChannelStreams, Fanout, bulk_map
 from ._query import FilterValue, every, filters
+from .admin import Admin, AdminUsers, BssUsers, Entitlements, Licenses, NetworkPermissions
 from .catalogue import (
     CreditedPersons,
     CreditedProgramSort,
@@ -18,6 +19,7 @@ from .channel_locks import ChannelLocks
 from .channels import Channels, DeviceClass, DrmSystem, StreamType
 from .commerce import Bucket, Packages, Recommendations, Subscriptions
 from .favourites import FavouriteListSort, Favourites
+from .legacy import Legacy
 from .market_segments import MarketSegments
 from .playback import Playback
 from .preferences import PasswordReset, Preferences
@@ -28,6 +30,9 @@ from .streams import Streams
 from .users import UserIncluded, Users
 
 __all__ = [
+    "Admin",
+    "AdminUsers",
+    "BssUsers",
     "Bucket",
     "Catchup",
     "CatchupStreams",
@@ -40,14 +45,18 @@ __all__ = [
     "DaysToReturn",
     "DeviceClass",
     "DrmSystem",
+    "Entitlements",
     "EpisodeSort",
     "Fanout",
     "FavouriteListSort",
     "Favourites",
     "FilterValue",
     "Genres",
+    "Legacy",
+    "Licenses",
     "MarketSegments",
     "MostPopularPeriod",
+    "NetworkPermissions",
     "Packages",
     "PasswordReset",
     "Playback",

@@ -23,7 +23,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import _catalogue as catalogue
-from ._areas import ROUTES, commerce, playback
+from ._areas import ROUTES, admin, commerce, legacy, playback
 from ._areas import recordings as recordings_area
 from ._areas import users as users_area
 from ._areas.auth import SESSION_COOKIE
@@ -180,6 +180,9 @@ class FakeAmino:
         self.digest = DigestAuthority()
         #: What the users area wrote: favourites, channel locks, PINs, reset codes (``fake.user_config.reset()``).
         self.user_config = users_area.UserConfig()
+        # The admin and legacy areas' state: accounts, grants, licenses, permissions, ...; favourite tags.
+        self.admin = admin.AdminState(seed)
+        self.legacy = legacy.LegacyState()
         self._faults = FaultTable()
         self._admin = _admin_app(self)
         #: The recordings area's state: every user's and profile's recordings and requests.

@@ -1,4 +1,5 @@
-"""Server side of HTTP Digest authentication (RFC 2617 / RFC 7616): MD5, ``qop=auth``, realm "user".
+"""Server side of HTTP Digest authentication (RFC 2617 / RFC 7616): MD5, ``qop=auth``, realm "user" (the legacy
+login's; loginService's authority is made with realm "service").
 
 Nonces are stateless: a timestamp signed with a per-server secret, so verifying one needs no table
 and a server that issued a million challenges holds no memory for them.
@@ -39,15 +40,19 @@ def parse_digest_header(header: str) -> dict[str, str] | None:
 
 
 class DigestAuthority:
-    """Issues Digest challenges and verifies the answers to them."""
+    """Issues Digest challenges of one realm and verifies the answers to them."""
 
-    def __init__(self) -> None:
+    def __init__(self, realm: str = REALM) -> None:
+        self.realm = realm
         self._secret = secrets.token_bytes(32)
         self.opaque = secrets.token_hex(16)
 
     def challenge(self) -> str:
         """A ``WWW-Authenticate`` value with a fresh nonce."""
-        return f'Digest realm="{REALM}", qop="auth", nonce="{self._new_nonce()}", opaque="{self.opaque}", algorithm=MD5'
+        return (
+            f'Digest realm="{self.realm}", qop="auth", nonce="{self._new_nonce()}", opaque="{self.opaque}", '
+            "algorithm=MD5"
+        )
 
     def verify(self, header: str, method: str, path: str, password_of: Callable[[str], str | None]) -> str | None:
         """The digest username when ``header`` proves its password for ``method`` on ``path``.
@@ -61,7 +66,7 @@ class DigestAuthority:
         password = password_of(username)
         if password is None:
             return None
-        ha1 = _md5(f"{username}:{REALM}:{password}")
+        ha1 = _md5(f"{username}:{self.realm}:{password}")
         ha2 = _md5(f"{method}:{params['uri']}")
         fields = (ha1, params["nonce"], params["nc"], params["cnonce"], "auth", ha2)
         expected = _md5(":".join(fields))
@@ -72,7 +77,7 @@ class DigestAuthority:
         if any(name not in params for name in required):
             return False
         return (
-            params["realm"] == REALM
+            params["realm"] == self.realm
             and params["qop"] == "auth"
             and params.get("algorithm", "MD5").upper() == "MD5"
             and _same(params.get("opaque", ""), self.opaque)

@@ -61,7 +61,8 @@ class FakeUser:
     """An account of the fake: credentials, the numeric user id, profiles and user flags.
 
     ``profiles`` and ``password`` may be replaced (the users area does, as the API writes them); the new value is
-    checked as at construction. ``username``, ``user_id`` and ``flags`` are fixed.
+    checked as at construction. ``username``, ``user_id``, ``flags`` and ``operator`` are fixed. ``operator``
+    marks an operator (service) account, whose tokens may make the admin calls (the admin area's).
     """
 
     username: str = attrs.field(on_setattr=attrs.setters.frozen)
@@ -69,6 +70,7 @@ class FakeUser:
     user_id: str = attrs.field(on_setattr=attrs.setters.frozen)
     profiles: tuple[FakeProfile, ...] = attrs.field(converter=_profile_tuple, validator=_check_profiles)
     flags: tuple[str, ...] = attrs.field(default=(), converter=_flag_tuple, on_setattr=attrs.setters.frozen)
+    operator: bool = attrs.field(default=False, kw_only=True, on_setattr=attrs.setters.frozen)
 
     @property
     def default_profile(self) -> FakeProfile:

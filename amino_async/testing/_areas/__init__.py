@@ -38,8 +38,9 @@ named as the SDK's ``models/`` and ``resources/`` name the area (``recordings.py
 from __future__ import annotations
 
 from .._routing import FakeRoute
-from . import auth, catalogue, commerce, media, playback, recordings, schedule, users
+from . import admin, auth, catalogue, commerce, legacy, media, playback, recordings, schedule, users
 
 ROUTES: tuple[FakeRoute, ...] = (*auth.ROUTES, *catalogue.ROUTES, *media.ROUTES, *users.ROUTES)
 ROUTES += recordings.ROUTES
 ROUTES += (*schedule.ROUTES, *playback.ROUTES, *commerce.ROUTES)
+ROUTES += (*admin.ROUTES, *legacy.ROUTES)
