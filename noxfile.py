@@ -1,4 +1,4 @@
-"""Developer tasks: ``nox`` alone runs what CI runs (the suite on both HTTP libraries, lint, typecheck).
+"""Developer tasks: ``nox`` alone runs what CI runs (the suite on both HTTP libraries, lint, typecheck, the docs).
 
 The suite runs twice: on httpx2 with the newest Python here and on httpx with Python 3.10 (which httpx2 does not
 support), so both libraries and both ends of the supported Python range are covered; the slow chaos run is in the
@@ -7,10 +7,12 @@ first only.
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.default_venv_backend = "uv|venv"
-nox.options.sessions = ["tests-httpx2", "tests-httpx", "lint", "typecheck"]
+nox.options.sessions = ["tests-httpx2", "tests-httpx", "lint", "typecheck", "docs"]
 
 TEST_DEPS = [
     "pytest>=8",
@@ -24,6 +26,15 @@ TEST_DEPS = [
 ]
 LINT_DEPS = ["ruff>=0.6"]
 TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
+# The docs site: mkdocs-material, and mkdocstrings reading the docstrings with griffe (statically: the package
+# itself need not be installed). mkdocs 2 is another program: stay on 1.x.
+DOCS_DEPS = [
+    "mkdocs>=1.6,<2",
+    "mkdocs-material>=9.5",
+    "mkdocstrings[python]>=0.29",
+    "mkdocstrings-python>=1.16",
+    "ruff>=0.6",  # formats the separated signatures
+]
 
 
 def _suite(session: nox.Session, library: str, *marks: str) -> None:
@@ -87,3 +98,12 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
     session.install(".[cli,redis]", *TYPE_DEPS)
     session.run("mypy", "--strict", "amino_async")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs site (mkdocs.yml, docs/) with --strict: a broken link, anchor or reference fails it."""
+    session.install(*DOCS_DEPS)
+    site = os.path.join(session.create_tmp(), "site")
+    # NO_MKDOCS_2_WARNING: mkdocs-material's banner about mkdocs 2, which the pin above already answers.
+    session.run("mkdocs", "build", "--strict", "--site-dir", site, env={"NO_MKDOCS_2_WARNING": "1"})
