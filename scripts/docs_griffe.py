@@ -3,9 +3,10 @@ Markdown.
 
 The docstrings are written for ``help()`` and editors, in plain prose with Sphinx roles. For the site:
 
-- a role (``:class:`~amino_async.DecodeError```, ``:meth:`as_profile```) becomes inline code, linked to the
-  object's reference entry where the docs render it; the name is resolved from the docstring's own scope, and a
-  name the docs do not render stays plain code (an optional cross-reference: never a broken link);
+- a role (``:class:`~amino_async.DecodeError```, ``:meth:`as_profile```, ``:attr:`title <target>```) becomes
+  inline code, linked to the object's reference entry where the docs render it; the name is resolved from the
+  docstring's own scope, and a name the docs do not render stays plain code (an optional cross-reference: never a
+  broken link);
 - a reST literal block (a paragraph ending in ``::`` and the indented lines after it) becomes a fenced Python block.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 import griffe
 
 _ROLE = re.compile(r":(?:py:)?(class|func|meth|attr|exc|data|mod|obj|const):`(~?)([^`]+)`")
+_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$")
 
 
 def _target(obj: griffe.Object, name: str) -> str | None:
@@ -39,7 +41,11 @@ def _target(obj: griffe.Object, name: str) -> str | None:
 def _roles(obj: griffe.Object, text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         short, name = match.group(2) == "~", match.group(3).strip()
-        shown = name.rsplit(".", 1)[-1] if short else name
+        titled = _TITLED.match(name)  # :attr:`title <target>`
+        if titled:
+            shown, name = titled.group(1).strip(), titled.group(2).strip()
+        else:
+            shown = name.rsplit(".", 1)[-1] if short else name
         code = f"<code>{html.escape(shown)}</code>"
         target = _target(obj, name) if not name.startswith("amino_async.") else name
         if target is None:

@@ -5,18 +5,14 @@ loopback socket that stands in for ``https://customer.domain``; the only change 
 The environment gives the blocks what a real user would have: a password, a session cookie, and ids of a broadcast
 slot and a recording. Console blocks may only hold commands this suite (or CI itself) runs.
 
-A block may be preceded, on the line just above its fence, by one marker:
-
-- ``<!-- show only: REASON -->``: the block is compiled (so it stays valid Python) but not run; for the few that
-  cannot run here, such as one naming a real deployment's proxy or CA file.
-- ``<!-- needs: amino_async.NAME -->``: the block runs once ``amino_async`` has that name, and is skipped, saying
-  so, until then (an API area documented ahead of its merge).
+A Python block preceded, on the line just above its fence, by ``<!-- show only: REASON -->`` is compiled (so it
+stays valid Python, top-level ``await`` included) but not run: for the few that cannot run here, such as one naming
+a real deployment's proxy or CA file.
 """
 
 from __future__ import annotations
 
 import ast
-import importlib
 import inspect
 import logging
 import re
@@ -33,18 +29,18 @@ from amino_async.testing import FakeAmino, FakeProfile
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_URL = "https://customer.domain"
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
-_MARKER = re.compile(r"^<!--\s*(show only|needs):\s*(.+?)\s*-->\s*$")
+_SHOW_ONLY = re.compile(r"^<!--\s*show only:\s*(.+?)\s*-->\s*$")
 
 
 @dataclass(frozen=True)
 class Block:
-    """One fenced code block: where it is, its language, its text, and the marker above it (if any)."""
+    """One fenced code block: where it is, its language, its text, and why it is show-only (if it is)."""
 
     path: Path
     line: int
     language: str
     source: str
-    marker: tuple[str, str] | None = None
+    show_only: str | None = None
 
     @property
     def name(self) -> str:
@@ -52,21 +48,21 @@ class Block:
 
 
 def blocks(path: Path, language: str) -> list[Block]:
-    """The blocks of one language in a Markdown file, each with the marker on the line above its fence."""
+    """The blocks of one language in a Markdown file, each with the show-only marker above its fence, if any."""
     text = path.read_text(encoding="utf-8")
     found = []
     for match in _FENCE.finditer(text):
         if match.group(1) != language:
             continue
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        marker = _MARKER.match(before)
+        marker = _SHOW_ONLY.match(before)
         found.append(
             Block(
                 path,
                 text.count("\n", 0, match.start()) + 1,
                 language,
                 match.group(2),
-                (marker.group(1), marker.group(2)) if marker else None,
+                marker.group(1) if marker else None,
             )
         )
     return found
@@ -91,10 +87,9 @@ async def deployment(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[Fak
     monkeypatch.setenv("AMINO_SESSION", fake.create_session(user))
     monkeypatch.setenv("AMINO_SLOT_ID", fake.broadcast_slot_id(0))
     monkeypatch.setenv("AMINO_RECORDING_ID", fake.recording_id(0))
-    admin = getattr(fake, "admin", None)
-    if admin is not None:  # the operators' blocks (the operator area): a service account
-        admin.add_operator(fake, "ops@example.com", "op-secret")
-        monkeypatch.setenv("AMINO_SERVICE_PASSWORD", "op-secret")
+    # The operators' blocks: a service account.
+    fake.admin.add_operator(fake, "ops@example.com", "op-secret")
+    monkeypatch.setenv("AMINO_SERVICE_PASSWORD", "op-secret")
     async with fake.serve() as base_url:
         yield fake, base_url
 
@@ -118,26 +113,14 @@ def _compile(block: Block, base_url: str | None) -> Any:
     return compile(source, block.name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
-def _missing_name(block: Block) -> str | None:
-    """For a ``needs`` block: the dotted name it needs, when it is not there yet."""
-    assert block.marker is not None
-    module_name, _, attribute = block.marker[1].rpartition(".")
-    assert module_name, f"{block.name}: 'needs' takes a dotted name, got {block.marker[1]!r}"
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return block.marker[1]
-    return None if hasattr(module, attribute) else block.marker[1]
-
-
 def runnable(found: list[Block]) -> list[Block]:
     """The blocks that run: all but the show-only ones."""
-    return [block for block in found if block.marker is None or block.marker[0] != "show only"]
+    return [block for block in found if block.show_only is None]
 
 
 def show_only(found: list[Block]) -> list[Block]:
     """The show-only blocks (compiled, not run)."""
-    return [block for block in found if block.marker is not None and block.marker[0] == "show only"]
+    return [block for block in found if block.show_only is not None]
 
 
 def compile_block(block: Block) -> None:
@@ -151,9 +134,7 @@ async def run_python_block(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Run one Python block against the deployment; a ``needs`` block whose name is missing is skipped."""
-    if block.marker is not None and (missing := _missing_name(block)):
-        pytest.skip(f"{block.name} documents {missing}, which amino_async does not have yet")
+    """Run one Python block against the deployment."""
     fake, base_url = deployment
     if "AMINO_REDIS_URL" in block.source:
         # The Redis suite's server (a redis-server of its own on loopback), started only for the blocks using it.

@@ -19,7 +19,7 @@ CONSOLE_BLOCKS = blocks(README, "console")
 def test_readme_has_blocks_of_both_kinds() -> None:
     assert len(PYTHON_BLOCKS) >= 10
     assert CONSOLE_BLOCKS
-    assert all(block.marker is None for block in PYTHON_BLOCKS), "every README block runs"
+    assert all(block.show_only is None for block in PYTHON_BLOCKS), "every README block runs"
 
 
 @pytest.mark.parametrize("block", params(PYTHON_BLOCKS))
