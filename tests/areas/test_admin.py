@@ -830,8 +830,11 @@ async def test_a_bulk_grant_reaches_every_user_once_and_none_twice_through_503s_
     status = Counter(outcome.status for outcome in outcomes.values())
     resets = proxy.faults["reset_before_request"] + proxy.faults["reset_mid_body"]
     assert proxy.faults["reset_before_request"] > 0 and proxy.faults["reset_mid_body"] > 0
-    # Each reset ended its user's grant (it was not sent again), as unknown: nothing else is unknown.
-    assert status["unknown"] == resets
+    # Each reset ended its user's grant (it was not sent again), as unknown. Beyond those, at most a rare few: a
+    # pooled connection the server closed while idle (on a loaded machine), met by the next grant, fails as a
+    # request that may have reached the server does, and is rightly unknown too.
+    unknown_errors = Counter(type(o.error).__name__ for o in outcomes.values() if o.status == "unknown")
+    assert resets <= status["unknown"] <= resets + 3, (unknown_errors, proxy.faults)
     assert fake.stats.faults["503"] >= len(once) + 2 * len(always)
     for user_id, outcome in outcomes.items():
         held = fake.admin.granted(user_id).count(package)
