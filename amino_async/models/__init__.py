@@ -16,7 +16,7 @@
   values are ``users``').
 - ``legacy``: the legacy API's answers (plain JSON, not JSON:API), kept apart: ``amino_async.models.legacy``.
 
-A new area (schedule, recordings, ...) gets its own module in the same style, re-exported here.
+A new area gets its own module in the same style, re-exported here.
 
 How the decoder (``amino_async._decoding``) reads a model, so that each rule is declared once, on the field:
 
