@@ -25,7 +25,8 @@ TEST_DEPS = [
     "pyyaml>=6",
 ]
 LINT_DEPS = ["ruff>=0.6"]
-TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
+# pytest and pydantic: the pytest plugin, and the models' pydantic schemas, are type-checked against them.
+TYPE_DEPS = ["mypy>=1.11", "trio>=0.25", "pytest>=8", "pydantic>=2.5"]
 # The docs site: mkdocs-material, and mkdocstrings reading the docstrings with griffe (statically: the package
 # itself need not be installed). mkdocs 2 is another program: stay on 1.x.
 DOCS_DEPS = [

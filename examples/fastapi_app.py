@@ -19,9 +19,8 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import attrs
 import httpx
 from fastapi import Cookie, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -38,6 +37,7 @@ from amino_async import (
     TimeoutError,
     TransportError,
 )
+from amino_async.models import Channel, Recording, Stream
 
 SESSION_COOKIE = "amino_session"
 
@@ -87,14 +87,12 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
 
     app = FastAPI(title="Amino streams", lifespan=lifespan)
 
+    # The SDK's models are the answers: FastAPI serializes them (their fields, under their Python names) and
+    # lists their schemas, as components named Channel, Stream, Recording, in /openapi.json.
     @app.get("/channels")
-    async def channels(amino: AminoUser, page: int = 1) -> list[dict[str, Any]]:
-        """A page (100) of the channels the user sees: id, number and name."""
-        listed = await amino.channels.list(page_number=page)
-        return [
-            {"id": channel.id, "number": channel.logical_channel_number, "name": channel.name}
-            for channel in listed.items
-        ]
+    async def channels(amino: AminoUser, page: int = 1) -> list[Channel]:
+        """A page (100) of the channels the user sees."""
+        return list((await amino.channels.list(page_number=page)).items)
 
     @app.get("/channels/{channel_id}/streams")
     async def channel_streams(
@@ -103,12 +101,11 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
         stream_type: Literal["hls", "dash", "mp4", "mss"] | None = None,
         drm_system: Literal["fairplay", "widevine", "playready"] | None = None,
         device_class: Literal["stb", "mobile", "smarttv"] | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Stream]:
         """The live streams of a channel, as the user may play them."""
-        streams = await amino.channels.streams(
+        return await amino.channels.streams(
             channel_id, stream_type=stream_type, drm_system=drm_system, device_class=device_class
         )
-        return [attrs.asdict(stream) for stream in streams]
 
     async def profile_of(amino: AminoClient, profile_id: str | None) -> str:
         # A session cookie names a user, not a profile: the one asked for, else the account's default one.
@@ -117,20 +114,19 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
         return next(profile.id for profile in await amino.profiles.list() if profile.is_default)
 
     @app.post("/recordings", status_code=201)
-    async def schedule_recording(amino: AminoUser, recording: RecordingWanted) -> dict[str, Any]:
+    async def schedule_recording(amino: AminoUser, recording: RecordingWanted) -> Recording:
         """Record a broadcast slot for the signed-in user, on their default profile unless the body names one."""
-        made = await amino.recordings.schedule(
+        return await amino.recordings.schedule(
             recording.broadcast_slot_id,
             is_favourite=recording.is_favourite,
             user_profile_id=await profile_of(amino, recording.profile_id),
         )
-        return {"id": made.id, "broadcast_slot_id": made.broadcast_slot_id, "is_favourite": made.is_favourite}
 
     @app.get("/recordings")
-    async def recordings(amino: AminoUser, page: int = 1, profile_id: str | None = None) -> list[dict[str, Any]]:
+    async def recordings(amino: AminoUser, page: int = 1, profile_id: str | None = None) -> list[Recording]:
         """A page (100) of the signed-in user's recordings (of their default profile unless one is named)."""
         listed = await amino.recordings.search(page_number=page, user_profile_id=await profile_of(amino, profile_id))
-        return [{"id": r.id, "broadcast_slot_id": r.broadcast_slot_id} for r in listed.items]
+        return list(listed.items)
 
     @app.exception_handler(AminoError)
     async def amino_error(request: Request, exc: AminoError) -> JSONResponse:

@@ -18,6 +18,11 @@
 
 A new area gets its own module in the same style, re-exported here.
 
+Every model class derives from ``_common.Model`` (``Entity`` does): its ``__get_pydantic_core_schema__`` makes the
+class a pydantic type (a FastAPI ``response_model``, a ``pydantic.TypeAdapter``), with a schema built from the
+attrs fields when pydantic first asks (``_pydantic``), so that importing the SDK never imports pydantic. A new
+model class derives from ``Model`` or ``Entity`` too (``tests/test_fastapi_models.py`` checks every public one).
+
 How the decoder (``amino_async._decoding``) reads a model, so that each rule is declared once, on the field:
 
 - Models are flat: an entity's JSON:API ``attributes`` become fields beside its ``id``. Lists become tuples, so that

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from attrs import field, frozen
 
-__all__ = ["Entity", "ErrorObject", "FrozenDict", "Image", "ResourceRef"]
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
+
+__all__ = ["Entity", "ErrorObject", "FrozenDict", "Image", "Model", "ResourceRef"]
 
 
 class FrozenDict(dict[str, Any]):
@@ -30,12 +34,32 @@ class FrozenDict(dict[str, Any]):
         return (type(self), (dict(self),))
 
 
+class Model:
+    """Base of every model class: what makes models pydantic types (FastAPI ``response_model``, ``TypeAdapter``).
+
+    pydantic asks a class for its schema through ``__get_pydantic_core_schema__``; the schema is built from the
+    attrs fields only then (``amino_async.models._pydantic``), so importing the SDK never imports pydantic. A model
+    serializes as an object of its fields under their Python names (tuples as arrays, nested models as objects),
+    without :attr:`Entity.raw`; it validates from such an object (or is taken as it is), through the class's own
+    ``__init__``.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """The pydantic core schema of this model class (the pydantic v2 protocol)."""
+        from ._pydantic import model_schema
+
+        return model_schema(cls, handler)
+
+
 #: The ``raw`` of an entity whose every attribute decoded: one shared empty mapping, not a dict per model.
 _NO_RAW: Final[Mapping[str, Any]] = FrozenDict()
 
 
 @frozen
-class Entity:
+class Entity(Model):
     """Base of the models decoded from a JSON:API resource (the OpenAPI files' ``...Entity`` schemas).
 
     ``raw`` holds, by JSON name, the attributes that came in a shape other than documented and so read as their
@@ -48,7 +72,7 @@ class Entity:
 
 
 @frozen
-class ErrorObject:
+class ErrorObject(Model):
     """One entry of an ``errors`` array.
 
     The API sends two variants, ``{id, href, code, title, details}`` and ``{id, status, code, title, detail}``;
@@ -64,7 +88,7 @@ class ErrorObject:
 
 
 @frozen
-class ResourceRef:
+class ResourceRef(Model):
     """A reference to another resource by type and id (a relationship entry)."""
 
     type: str
@@ -72,7 +96,7 @@ class ResourceRef:
 
 
 @frozen
-class Image:
+class Image(Model):
     """An image of a channel or genre (``ImageValueObject``)."""
 
     url: str

@@ -14,7 +14,7 @@ from typing import Literal
 from attrs import field, frozen
 
 from .._errors import AminoError
-from ._common import Entity
+from ._common import Entity, Model
 from .catalogue import DvbTriplet
 from .users import ContactDetails, RegistrationInformation, UserName, ViewerAdvice
 
@@ -45,7 +45,7 @@ NetworkService = Literal["live", "npvr", "lpvr", "catchup", "startover"]
 
 
 @frozen(repr=False)
-class NewUserSecurity:
+class NewUserSecurity(Model):
     """The security settings of a new user: the plaintext password and PINs, sent once and never shown."""
 
     password_hashing_algorithm: str = "digest"
@@ -59,7 +59,7 @@ class NewUserSecurity:
 
 
 @frozen(kw_only=True)
-class NewUser:
+class NewUser(Model):
     """The body of createUser (``POST /api/users/v1/users``): a ``UserEntity`` as the file documents it.
 
     ``name.full_name``, ``contact_details.email`` and the registration timestamps and state are what the API
@@ -81,7 +81,7 @@ class NewUser:
 
 
 @frozen
-class PackageAvailability:
+class PackageAvailability(Model):
     """When a license package may be granted (Unix seconds)."""
 
     available_after_timestamp: int | None = None
@@ -98,7 +98,7 @@ class LicensePackage(Entity):
 
 
 @frozen
-class PermissionsGranted:
+class PermissionsGranted(Model):
     """What a channel license allows: its services and, where it came from a package's template, the template."""
 
     services_enabled: tuple[str, ...] = ()
@@ -131,7 +131,7 @@ class LicenseTemplate(Entity):
 
 
 @frozen
-class ChannelLicenseInput:
+class ChannelLicenseInput(Model):
     """One channel license to add to a user (addUserChannelLicenses' body is an array of these)."""
 
     channel_id: str
@@ -152,7 +152,7 @@ class RecordingDevice(Entity):
 
 
 @frozen(kw_only=True)
-class GrantOutcome:
+class GrantOutcome(Model):
     """One user's outcome in :meth:`~amino_async.resources.admin.Licenses.grant_many`.
 
     ``status`` says where the grant stands:
@@ -189,7 +189,7 @@ class NetworkPermission(Entity):
 
 
 @frozen
-class NetworkPermissionInput:
+class NetworkPermissionInput(Model):
     """The body of createNetworkPermission and updateNetworkPermissions: one IP block and its services.
 
     The file says one of the blocks is given and not both; the SDK leaves that to the server to judge.
@@ -204,7 +204,7 @@ class NetworkPermissionInput:
 
 
 @frozen
-class DvbEntitlement:
+class DvbEntitlement(Model):
     """One DVB service a set-top box is entitled to: how it is transmitted and its DVB triplet."""
 
     triplet: DvbTriplet
@@ -216,7 +216,7 @@ class DvbEntitlement:
 
 
 @frozen
-class StbUser:
+class StbUser(Model):
     """The user a set-top box was linked to."""
 
     id: str
@@ -224,7 +224,7 @@ class StbUser:
 
 
 @frozen
-class StbLink:
+class StbLink(Model):
     """The answer of ``POST /api/management/stb/link_user``: the box and its new owner."""
 
     id: str

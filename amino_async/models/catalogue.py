@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from ._common import Entity, Image, ResourceRef
+from ._common import Entity, Image, Model, ResourceRef
 
 __all__ = [
     "AvailabilityWindow",
@@ -29,7 +29,7 @@ __all__ = [
 
 
 @frozen
-class ContentFlag:
+class ContentFlag(Model):
     """A content rating flag (``ContentFlagValueObject``)."""
 
     content_rating_flag: str | None = None
@@ -41,7 +41,7 @@ class ContentFlag:
 
 
 @frozen
-class AvailabilityWindow:
+class AvailabilityWindow(Model):
     """When a channel may be watched, in the server's Unix seconds."""
 
     time_limited_event: bool = False
@@ -50,7 +50,7 @@ class AvailabilityWindow:
 
 
 @frozen
-class GeoAvailability:
+class GeoAvailability(Model):
     """Where a channel may be watched."""
 
     geo_restricted: bool = False
@@ -61,7 +61,7 @@ class GeoAvailability:
 
 
 @frozen
-class ServicesAvailable:
+class ServicesAvailable(Model):
     """The services a channel offers (live, npvr, catchup, startover) and those with trickplay."""
 
     services_enabled: tuple[str, ...] = ()
@@ -69,7 +69,7 @@ class ServicesAvailable:
 
 
 @frozen
-class DvbTriplet:
+class DvbTriplet(Model):
     """The DVB triplet identifying a broadcast service."""
 
     original_network_id: int | None = None
@@ -78,7 +78,7 @@ class DvbTriplet:
 
 
 @frozen
-class DvbService:
+class DvbService(Model):
     """How a channel is carried over DVB."""
 
     transmission_type: str | None = None
@@ -88,7 +88,7 @@ class DvbService:
 
 
 @frozen
-class DeliveryNetwork:
+class DeliveryNetwork(Model):
     """A network a channel is carried over (DVB, IPTV, OTT)."""
 
     transport_network: str
@@ -146,7 +146,7 @@ class Channel(Entity):
 
 
 @frozen
-class Descriptions:
+class Descriptions(Model):
     """The short, long and extended descriptions of a programme, series or season."""
 
     short: str | None = None
@@ -155,7 +155,7 @@ class Descriptions:
 
 
 @frozen
-class ProviderProgramInfo:
+class ProviderProgramInfo(Model):
     """A programme's id at a foreign metadata provider (``metadata_provider_program_information``)."""
 
     provider: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from ._common import Entity, ResourceRef
+from ._common import Entity, Model, ResourceRef
 from .catalogue import Genre, Program
 from .schedule import BroadcastSlot
 
@@ -14,7 +14,7 @@ __all__ = ["ChannelPackage", "Recommendation", "ValidityWindow", "ViewerEvent"]
 
 
 @frozen
-class ValidityWindow:
+class ValidityWindow(Model):
     """When a package confers its licenses: between the two Unix timestamps, unless manually disabled."""
 
     manually_disabled: bool = False

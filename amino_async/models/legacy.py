@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from attrs import field, frozen
 
-from ._common import FrozenDict
+from ._common import FrozenDict, Model
 
 __all__ = [
     "CatchupFastForward",
@@ -63,7 +63,7 @@ _NO_RAW: Final[Mapping[str, Any]] = FrozenDict()
 
 
 @frozen
-class LegacyObject:
+class LegacyObject(Model):
     """Base of the legacy API's items: ``raw`` keeps, by JSON name, what came in a shape other than documented
     (and so read as its field's default). Filled by the SDK; no part of equality or the repr."""
 
@@ -71,7 +71,7 @@ class LegacyObject:
 
 
 @frozen
-class ResultSet:
+class ResultSet(Model):
     """Where a page of a legacy listing is: its totals and its position (``pg`` counts from 0)."""
 
     total_items: int | None = field(default=None, metadata={"json": "totalItems"})
@@ -82,7 +82,7 @@ class ResultSet:
 
 
 @frozen
-class Thumbnail:
+class Thumbnail(Model):
     """An image of a legacy channel or programme."""
 
     url: str
@@ -106,7 +106,7 @@ class Category(LegacyObject):
 
 
 @frozen
-class CategoryList:
+class CategoryList(Model):
     """The answer of ``GET /api/category``: its title (always "Category List") and the categories."""
 
     title: str | None
@@ -117,7 +117,7 @@ class CategoryList:
 
 
 @frozen
-class ChannelCategory:
+class ChannelCategory(Model):
     """A product (channel group) a legacy channel belongs to (``Channel.categories``)."""
 
     id: str
@@ -138,7 +138,7 @@ class ChannelCategory:
 
 
 @frozen
-class ChannelEpgEntry:
+class ChannelEpgEntry(Model):
     """A programme shown with a legacy channel (``Channel.epg``)."""
 
     title: str | None = None
@@ -157,7 +157,7 @@ class ChannelEpgEntry:
 
 
 @frozen
-class LegacyDvbChannel:
+class LegacyDvbChannel(Model):
     """How a legacy channel is carried over DVB (every value a string, as sent)."""
 
     type: str | None = None
@@ -173,7 +173,7 @@ class LegacyDvbChannel:
 
 
 @frozen
-class ChannelStream:
+class ChannelStream(Model):
     """A stream of a legacy channel; ``stream_url`` is its legacy play URL (``.../stream/{id}/play``)."""
 
     stream_url: str = field(metadata={"json": "streamUrl"})
@@ -183,7 +183,7 @@ class ChannelStream:
 
 
 @frozen
-class LegacyChannelService:
+class LegacyChannelService(Model):
     """One live service of a legacy channel: its id (the ``stream_id`` of the play URL) and its stream."""
 
     id: str
@@ -191,7 +191,7 @@ class LegacyChannelService:
 
 
 @frozen
-class ChannelStartOver:
+class ChannelStartOver(Model):
     """Whether start-over is offered on a legacy channel, and to this user."""
 
     enabled: bool | None = None
@@ -201,7 +201,7 @@ class ChannelStartOver:
 
 
 @frozen
-class LiveService:
+class LiveService(Model):
     """The live service of a legacy channel (``Channel.liveservice``)."""
 
     commercial: bool | None = None
@@ -210,7 +210,7 @@ class LiveService:
 
 
 @frozen
-class ChannelCatchupService:
+class ChannelCatchupService(Model):
     """The catch-up service of a legacy channel."""
 
     is_commercial: bool | None = field(default=None, metadata={"json": "isCommercial"})
@@ -218,14 +218,14 @@ class ChannelCatchupService:
 
 
 @frozen
-class ChannelRecordingService:
+class ChannelRecordingService(Model):
     """The recording service of a legacy channel."""
 
     commercial: bool | None = None
 
 
 @frozen
-class ChannelFastForward:
+class ChannelFastForward(Model):
     """Where a legacy channel allows fast-forward."""
 
     pvr: bool | None = field(default=None, metadata={"json": "fastForwardPvr"})
@@ -266,7 +266,7 @@ class LegacyChannel(LegacyObject):
 
 
 @frozen
-class UserChannels:
+class UserChannels(Model):
     """The answer of ``GET /api/user/{user_email}/channel``: a page of the user's channels."""
 
     description: str | None
@@ -278,7 +278,7 @@ class UserChannels:
 
 
 @frozen
-class GuideLiveTv:
+class GuideLiveTv(Model):
     """The live service of an EPG channel."""
 
     is_provisioned: bool | None = field(default=None, metadata={"json": "isProvisioned"})
@@ -287,7 +287,7 @@ class GuideLiveTv:
 
 
 @frozen
-class GuideRecording:
+class GuideRecording(Model):
     """The recording (or catch-up) service of an EPG channel."""
 
     is_provisioned: bool | None = field(default=None, metadata={"json": "isProvisioned"})
@@ -296,7 +296,7 @@ class GuideRecording:
 
 
 @frozen
-class GuideChannelServices:
+class GuideChannelServices(Model):
     """The services an EPG channel offers."""
 
     live_tv: GuideLiveTv | None = field(default=None, metadata={"json": "liveTV"})
@@ -305,7 +305,7 @@ class GuideChannelServices:
 
 
 @frozen
-class GuideDvbInformation:
+class GuideDvbInformation(Model):
     """A programme's DVB categories."""
 
     cat_id: int | None = None
@@ -314,7 +314,7 @@ class GuideDvbInformation:
 
 
 @frozen
-class GuideProgramService:
+class GuideProgramService(Model):
     """Whether a programme may be recorded (or watched again), and until when."""
 
     is_blacklisted: bool | None = field(default=None, metadata={"json": "isBlacklisted"})
@@ -323,7 +323,7 @@ class GuideProgramService:
 
 
 @frozen
-class GuideProgramServices:
+class GuideProgramServices(Model):
     """A programme's recording and catch-up settings."""
 
     recording: GuideProgramService | None = None
@@ -331,7 +331,7 @@ class GuideProgramServices:
 
 
 @frozen
-class GuideExternalInformation:
+class GuideExternalInformation(Model):
     """A programme's ids in its metadata provider's system."""
 
     provider: str | None = None
@@ -372,7 +372,7 @@ class GuideChannel(LegacyObject):
 
 
 @frozen
-class Guide:
+class Guide(Model):
     """The answer of ``GET /api/v3/epg``: a page of channels with their programmes."""
 
     result_set: ResultSet
@@ -383,7 +383,7 @@ class Guide:
 
 
 @frozen
-class LegacyDrm:
+class LegacyDrm(Model):
     """How to unlock a protected legacy stream: its streaming and encryption mode, token and licence URL."""
 
     streaming_mode: str | None = field(default=None, metadata={"json": "streamingMode"})
@@ -393,7 +393,7 @@ class LegacyDrm:
 
 
 @frozen
-class LegacyPlayback:
+class LegacyPlayback(Model):
     """Where the player loads a legacy stream from (``PlayMediaResponse.redirect.url``), and its DRM, if any.
 
     The URL is the media server's: give it to a player; the SDK never follows it.
@@ -407,7 +407,7 @@ class LegacyPlayback:
 
 
 @frozen
-class LegacyRecordingStream:
+class LegacyRecordingStream(Model):
     """A stream of a legacy recording."""
 
     stream_url: str | None = field(default=None, metadata={"json": "streamUrl"})
@@ -419,7 +419,7 @@ class LegacyRecordingStream:
 
 
 @frozen
-class LegacyRecording:
+class LegacyRecording(Model):
     """One recorded copy of a programme: its status (``SCHEDULED``, ``RECORDED``, ...) and stream."""
 
     status: str | None = None
@@ -429,7 +429,7 @@ class LegacyRecording:
 
 
 @frozen
-class CatchupFastForward:
+class CatchupFastForward(Model):
     """Where a catch-up programme allows fast-forward."""
 
     pvr: bool | None = None
@@ -471,7 +471,7 @@ class LegacyProgram(LegacyObject):
 
 
 @frozen
-class RecordingStorage:
+class RecordingStorage(Model):
     """A user's recording storage: the total and what is left, as ``HH:MM:SS`` text."""
 
     total: str | None = None
@@ -479,7 +479,7 @@ class RecordingStorage:
 
 
 @frozen
-class RecordingSearch:
+class RecordingSearch(Model):
     """The answer of ``GET /api/user/{user_id}/recording/search``: storage, totals and a page of programmes."""
 
     storage: RecordingStorage | None
@@ -491,7 +491,7 @@ class RecordingSearch:
 
 
 @frozen
-class GroupChannelInfo:
+class GroupChannelInfo(Model):
     """The channel a recording group's latest episode was on."""
 
     channel_id: str | None = field(default=None, metadata={"json": "channelId"})
@@ -500,7 +500,7 @@ class GroupChannelInfo:
 
 
 @frozen
-class GroupLatestProgram:
+class GroupLatestProgram(Model):
     """The latest episode of a recording group."""
 
     program_uid: str | None = field(default=None, metadata={"json": "programUid"})
@@ -524,7 +524,7 @@ class RecordingGroup(LegacyObject):
 
 
 @frozen
-class GroupsAndPrograms:
+class GroupsAndPrograms(Model):
     """The answer of ``GET /api/user/{user_id}/recording/group``: groups, and programmes in no group."""
 
     result_set: ResultSet | None
@@ -542,7 +542,7 @@ class GroupsAndPrograms:
 
 
 @frozen
-class RecordingGroupPrograms:
+class RecordingGroupPrograms(Model):
     """The answer of ``GET /api/user/{user_id}/recording/group/{recording_group_id}/program``."""
 
     result_set: ResultSet | None
@@ -550,7 +550,7 @@ class RecordingGroupPrograms:
 
 
 @frozen
-class CatchupPrograms:
+class CatchupPrograms(Model):
     """The answer of ``GET /api/user/{user_id}/recording/catchup``: a page of programmes to watch again."""
 
     result_set: ResultSet | None

@@ -7,13 +7,13 @@ from typing import Any
 
 from attrs import field, frozen
 
-from ._common import Entity
+from ._common import Entity, Model
 
 __all__ = ["ProtectionKey", "Stream"]
 
 
 @frozen
-class ProtectionKey:
+class ProtectionKey(Model):
     """A DRM or authentication key needed to play a stream.
 
     ``extra`` keeps the deployment-specific keys the API allows beside ``type``, ``key`` and ``laUrl``.

@@ -7,7 +7,7 @@ from typing import Literal
 from attrs import frozen
 
 from .._encoding import Null
-from ._common import Entity
+from ._common import Entity, Model
 
 __all__ = ["AssetType", "MediaPlaySession", "MediaPlaySessionInput", "PlaybackInfo", "Service"]
 
@@ -34,7 +34,7 @@ class MediaPlaySession(Entity):
 
 
 @frozen
-class MediaPlaySessionInput:
+class MediaPlaySessionInput(Model):
     """The body of ``POST`` and ``PUT .../media_play_sessions``: the ``MediaPlaySession`` attributes, as a plain
     JSON object (the file documents no JSON:API envelope here).
 

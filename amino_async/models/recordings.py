@@ -25,7 +25,7 @@ from typing import Any, Final, Literal
 from attrs import field, frozen
 
 from .._encoding import Null, resource_body, to_json
-from ._common import Entity, Image, ResourceRef
+from ._common import Entity, Image, Model, ResourceRef
 from .catalogue import ContentFlag, ServicesAvailable
 
 __all__ = [
@@ -80,7 +80,7 @@ def _ref_id(refs: tuple[ResourceRef, ...], kind: str) -> str | None:
 
 
 @frozen
-class MetadataProviderInformation:
+class MetadataProviderInformation(Model):
     """Where a broadcast slot's metadata came from, for recommendation engines."""
 
     provider: str | None = None
@@ -88,21 +88,21 @@ class MetadataProviderInformation:
 
 
 @frozen
-class BroadcastLanguage:
+class BroadcastLanguage(Model):
     """An audio language of a broadcast slot (ISO 639-2)."""
 
     audio_language_iso639_2: str | None = None
 
 
 @frozen
-class RecordingSubtitleLanguage:
+class RecordingSubtitleLanguage(Model):
     """A subtitle language of a broadcast slot (ISO 639-2)."""
 
     language_iso639_2: str | None = None
 
 
 @frozen
-class RecordingSlotProgram:
+class RecordingSlotProgram(Model):
     """The programme a broadcast slot airs, as the slot describes it."""
 
     title: str | None = None
@@ -274,7 +274,7 @@ class RecordingSlot(Entity):
 
 
 @frozen
-class SerialRecording:
+class SerialRecording(Model):
     """How many episodes of a series a v1 recording request records and keeps, and until when
     (``UserRecordingRequestEntity.serial_recording``); an answer's value and a request's input alike."""
 
@@ -309,7 +309,7 @@ class UserRecordingRequest(Entity):
 
 
 @frozen
-class OriginalBroadcastSlot:
+class OriginalBroadcastSlot(Model):
     """The broadcast slot a v1 recording was made from, as it was then."""
 
     channel_id: str | None = None
@@ -318,28 +318,28 @@ class OriginalBroadcastSlot:
 
 
 @frozen
-class RelationshipData:
+class RelationshipData(Model):
     """``{"data": {type, id}}``: one relationship of a v1 recording (``data`` None when it relates to nothing)."""
 
     data: ResourceRef | None = None
 
 
 @frozen
-class StreamLinks:
+class StreamLinks(Model):
     """Where a v1 recording's streams are (``watch``: a path, URL-encoded parameters included)."""
 
     watch: str | None = None
 
 
 @frozen
-class StreamsRelationship:
+class StreamsRelationship(Model):
     """The streams relationship of a v1 recording."""
 
     links: StreamLinks = StreamLinks()
 
 
 @frozen
-class UserRecordingRelationships:
+class UserRecordingRelationships(Model):
     """The relationships a v1 recording carries in its attributes: its streams, programme and request."""
 
     streams: StreamsRelationship | None = None
@@ -390,7 +390,7 @@ class UserRecordingGroup(Entity):
 
 
 @frozen
-class RecordingToDelete:
+class RecordingToDelete(Model):
     """One entry of a bulk deletion: the id of a recording."""
 
     recording_id: str
@@ -413,7 +413,7 @@ def _channel_data(channel_id: str | None) -> dict[str, Any]:
 
 
 @frozen
-class NewRecording:
+class NewRecording(Model):
     """The body of ``POST /user_profiles/{user_profile_id}/recordings`` (``CreateRecordingRequestEntity``)."""
 
     broadcast_slot_id: str
@@ -426,7 +426,7 @@ class NewRecording:
 
 
 @frozen
-class RecordingUpdate:
+class RecordingUpdate(Model):
     """The body of ``PATCH .../recordings/{recording_id}`` (``UpdateRecordingRequestEntity``)."""
 
     is_favourite: bool | None = None
@@ -437,7 +437,7 @@ class RecordingUpdate:
 
 
 @frozen
-class NewAutoRecordingRequest:
+class NewAutoRecordingRequest(Model):
     """The body of ``POST .../auto_recording_requests`` (``CreateAutoRecordingRequestEntity``): a series, on one
     channel or (``channel_id`` None) on every channel."""
 
@@ -457,7 +457,7 @@ class NewAutoRecordingRequest:
 
 
 @frozen
-class AutoRecordingRequestUpdate:
+class AutoRecordingRequestUpdate(Model):
     """The body of ``PATCH .../auto_recording_requests/{recording_request_id}`` (``PatchRecordingRequestEntity``).
 
     ``channel_id``: None leaves the channel as it is, a channel id records from that channel only, and
@@ -480,7 +480,7 @@ class AutoRecordingRequestUpdate:
 
 
 @frozen
-class BatchDelete:
+class BatchDelete(Model):
     """The body of ``POST .../recordings/batch_delete_recordings`` (``BatchDeleteRequestEntity``): up to 50
     recordings, all deleted or none."""
 
@@ -492,7 +492,7 @@ class BatchDelete:
 
 
 @frozen
-class NewUserRecordingRequest:
+class NewUserRecordingRequest(Model):
     """The body of ``POST /user/{user_id}/user_recording_requests/`` (``UserRecordingRequestEntity``).
 
     ``relationships`` name what to record and where: ``ResourceRef("UserRecordingDevice", id)``,
@@ -510,7 +510,7 @@ class NewUserRecordingRequest:
 
 
 @frozen
-class UserRecordingUpdate:
+class UserRecordingUpdate(Model):
     """The body of ``PATCH /user_recordings/{user_recordings_id}`` (the attributes of ``UserRecordingEntity`` that
     may change): how far the user has watched, whether it is a favourite."""
 
@@ -524,7 +524,7 @@ class UserRecordingUpdate:
 
 
 @frozen
-class RecordingSlotUpdate:
+class RecordingSlotUpdate(Model):
     """The body of ``PATCH /recording_slots/{recording_slot_id}`` (``RecordingSlotEntity``: only the status and
     its reason may change)."""
 
@@ -538,7 +538,7 @@ class RecordingSlotUpdate:
 
 
 @frozen
-class BulkDelete:
+class BulkDelete(Model):
     """The body of ``POST /user_recordings/bulk_delete_request`` (``BulkDeleteRequestEntity``): up to 50
     recordings."""
 

@@ -6,7 +6,7 @@ import datetime
 
 from attrs import field, frozen
 
-from ._common import Entity, Image, ResourceRef
+from ._common import Entity, Image, Model, ResourceRef
 from .catalogue import Channel, ContentFlag, GeoAvailability
 
 __all__ = [
@@ -29,7 +29,7 @@ def _ref_id(refs: tuple[ResourceRef, ...], kind: str) -> str | None:
 
 
 @frozen
-class SlotProgram:
+class SlotProgram(Model):
     """The programme as a slot shows it: its title there (which may differ from the programme's), images and
     content flags."""
 
@@ -39,7 +39,7 @@ class SlotProgram:
 
 
 @frozen
-class ProviderInfo:
+class ProviderInfo(Model):
     """A slot's id at a foreign metadata provider (used by recommendation engines)."""
 
     provider: str | None = None
@@ -47,21 +47,21 @@ class ProviderInfo:
 
 
 @frozen
-class AudioLanguage:
+class AudioLanguage(Model):
     """A language a slot's audio is broadcast in (ISO 639-2)."""
 
     audio_language_iso639_2: str | None = None
 
 
 @frozen
-class SubtitleLanguage:
+class SubtitleLanguage(Model):
     """A subtitle language a slot offers (ISO 639-2)."""
 
     language_iso639_2: str | None = None
 
 
 @frozen
-class CatchupSubtitle:
+class CatchupSubtitle(Model):
     """A subtitle language a catch-up item offers (ISO 639-1)."""
 
     language_iso639_1: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from ._common import Entity, ResourceRef
+from ._common import Entity, Model, ResourceRef
 from .catalogue import Product
 
 __all__ = [
@@ -99,7 +99,7 @@ class MarketSegment(Entity):
 
 
 @frozen
-class UserName:
+class UserName(Model):
     """The user's name (``UserEntity.name``)."""
 
     full_name: str | None = None
@@ -108,7 +108,7 @@ class UserName:
 
 
 @frozen
-class ContactDetails:
+class ContactDetails(Model):
     """How to reach the user (``UserEntity.contact_details``)."""
 
     email: str | None = None
@@ -117,14 +117,14 @@ class ContactDetails:
 
 
 @frozen
-class EmergencyAlertService:
+class EmergencyAlertService(Model):
     """Where the user is, for emergency alerts (United States operators only)."""
 
     county_code_ansi_incits_31_2009: str | None = None
 
 
 @frozen
-class UserSecurity:
+class UserSecurity(Model):
     """What the API tells of the user's security settings (``UserEntity.security``); never a password or PIN."""
 
     password_hashing_algorithm: str | None = None
@@ -135,7 +135,7 @@ class UserSecurity:
 
 
 @frozen
-class ViewerAdvice:
+class ViewerAdvice(Model):
     """Parental settings (``UserEntity.viewer_advice``)."""
 
     date_of_birth_timestamp: int | None = None
@@ -147,7 +147,7 @@ class ViewerAdvice:
 
 
 @frozen
-class RegistrationInformation:
+class RegistrationInformation(Model):
     """When the user registered and until when they may log in, in Unix seconds."""
 
     registration_timestamp: int | None = None
@@ -158,7 +158,7 @@ class RegistrationInformation:
 
 
 @frozen
-class LicensePurchaseRecord:
+class LicensePurchaseRecord(Model):
     """How a license was paid for (``LicenseEntity.purchase_record``)."""
 
     price_currency_amount: float | None = None
@@ -233,7 +233,7 @@ class User(Entity):
 
 
 @frozen
-class UserProfileBody:
+class UserProfileBody(Model):
     """The body of ``POST /users/{user_id}/user_profiles`` (the ``UserProfile`` snippet): a new profile."""
 
     name: str
@@ -244,7 +244,7 @@ class UserProfileBody:
 
 
 @frozen
-class UserProfilePatchRequestBody:
+class UserProfilePatchRequestBody(Model):
     """The body of ``PATCH /users/{user_id}/user_profiles/{user_profile_id}``: the fields to change.
 
     ``is_default=True`` makes the profile the default one; False has no effect (make another the default).
@@ -257,14 +257,14 @@ class UserProfilePatchRequestBody:
 
 
 @frozen
-class FavouriteChannelListBody:
+class FavouriteChannelListBody(Model):
     """The body that creates or renames a favourite channel list (the ``FavouriteChannelList`` snippet)."""
 
     name: str
 
 
 @frozen
-class UserChannelLockingConfigurationBody:
+class UserChannelLockingConfigurationBody(Model):
     """The body of ``PATCH /users/{user_id}/channel_lock_configuration``.
 
     ``pin_code`` is the account's PIN, which the server checks before changing anything.
@@ -276,7 +276,7 @@ class UserChannelLockingConfigurationBody:
 
 
 @frozen
-class UserNameBody:
+class UserNameBody(Model):
     """A new name for the user (``UserEntity.name``); ``full_name`` is the one the API requires."""
 
     full_name: str
@@ -285,14 +285,14 @@ class UserNameBody:
 
 
 @frozen
-class ContactDetailsBody:
+class ContactDetailsBody(Model):
     """New contact details (``UserEntity.contact_details``): the telephone number (the email is the login)."""
 
     telephone_number_e123: str | None = field(default=None, metadata={"json": "telephone_number_E123"})
 
 
 @frozen
-class UserInfoPatchBody:
+class UserInfoPatchBody(Model):
     """The body of ``PATCH /api/users/v1/users/{user_id_or_email}``: what a user may change of themself.
 
     Changing the PIN takes the current one: ``pin_code`` and ``new_pin_code`` (numeric) together.
@@ -305,7 +305,7 @@ class UserInfoPatchBody:
 
 
 @frozen
-class PasswordChangeBody:
+class PasswordChangeBody(Model):
     """``security`` of :class:`UserPatchRequestBody`: the current password and the new one."""
 
     current_password: str = field(repr=False)
@@ -313,21 +313,21 @@ class PasswordChangeBody:
 
 
 @frozen
-class UserPatchRequestBody:
+class UserPatchRequestBody(Model):
     """The attributes of ``PATCH /api/users/v2/users/{user_id}`` (sent as a ``User`` resource)."""
 
     security: PasswordChangeBody | None = None
 
 
 @frozen
-class ResetPasswordBody:
+class ResetPasswordBody(Model):
     """The body of ``POST /api/users/v2/reset_password``: where to send the reset code."""
 
     email: str
 
 
 @frozen
-class ConfirmResetPasswordBody:
+class ConfirmResetPasswordBody(Model):
     """The body of ``POST /api/users/v2/confirm_reset_password``: the emailed code and the new password."""
 
     email: str
