@@ -21,6 +21,7 @@ TEST_DEPS = [
     "opentelemetry-sdk>=1.20",
     "openapi-core>=0.19",
     "pyyaml>=6",
+    "trustme>=1.1",
 ]
 LINT_DEPS = ["ruff>=0.6"]
 TYPE_DEPS = ["mypy>=1.11", "trio>=0.25"]
