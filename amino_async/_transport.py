@@ -56,10 +56,15 @@ def ssl_context(
 
     ``verify`` is True (certifi's trust store, or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when ``trust_env``), a CA
     bundle file or directory, an ``ssl.SSLContext`` (used as given), or False (no verification: for tests only).
-    ``cert`` is a client certificate: a file, or (file, key file) or (file, key file, password). Built here rather
-    than by httpx, which deprecates path and ``cert`` arguments.
+    ``cert`` is a client certificate: a file, or (file, key file) or (file, key file, password); with an
+    ``SSLContext`` as ``verify``, load it into that context instead (the SDK does not change a context it is given,
+    which the caller may share). Built here rather than by httpx, which deprecates path and ``cert`` arguments.
     """
     if isinstance(verify, ssl.SSLContext):
+        if cert is not None:
+            raise ConfigurationError(
+                "cert: with an ssl.SSLContext as verify, load the client certificate into it (load_cert_chain)"
+            )
         context = verify
     elif verify is False:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

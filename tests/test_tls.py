@@ -9,6 +9,7 @@ each client is a login, so the token call is what meets the TLS settings first.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import importlib.util
 import shutil
@@ -240,12 +241,17 @@ async def test_a_client_certificate_is_presented(mtls_url: str, pki: Pki, option
     await _login_and_list(mtls_url, options, verify=str(pki.ca_pem), cert=(str(pki.client_cert), str(pki.client_key)))
 
 
+# Python 3.10's asyncio marks a TLS transport closed only when its owner closes it, not when the peer does:
+# aiohttp's connection, dropped by the server, then warns as it is collected (python/cpython#90476, fixed in 3.11).
+@pytest.mark.filterwarnings("ignore:unclosed transport <asyncio.sslproto:ResourceWarning")
 async def test_without_a_client_certificate_the_server_refuses(
     mtls_url: str, pki: Pki, options: dict[str, Any]
 ) -> None:
     # TLS 1.3: the client's side of the handshake is done before the server refuses, so the refusal comes while
     # the request waits for its answer (an alert or a reset): a TransportError all the same.
     await _refused(mtls_url, options, verify=str(pki.ca_pem))
+    if sys.version_info < (3, 11):
+        gc.collect()  # that false warning here, under this test's filter, rather than in a later test
 
 
 @pytest.mark.skipif(importlib.util.find_spec("h2") is None, reason="http2=True needs h2")
@@ -260,6 +266,13 @@ async def test_http2_keeps_the_tls_settings(
     await _login_and_list(mtls_url, options, verify=str(pki.ca_pem), cert=str(pki.client_both))
 
 
+async def test_a_client_certificate_in_the_given_context(mtls_url: str, pki: Pki, options: dict[str, Any]) -> None:
+    context = ssl.create_default_context()
+    pki.ca.configure_trust(context)
+    context.load_cert_chain(str(pki.client_both))
+    await _login_and_list(mtls_url, options, verify=context)
+
+
 def test_bad_tls_settings_are_configuration_errors(pki: Pki, tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="CA bundle"):
         AminoClient("https://amino.example", verify=str(tmp_path / "missing.pem"))
@@ -267,3 +280,7 @@ def test_bad_tls_settings_are_configuration_errors(pki: Pki, tmp_path: Path) -> 
         AminoClient("https://amino.example", cert=str(tmp_path / "missing.pem"))
     with pytest.raises(ConfigurationError, match="cert"):
         AminoClient("https://amino.example", cert=str(pki.ca_pem))  # a certificate without its key
+    context = ssl.create_default_context()
+    with pytest.raises(ConfigurationError, match="load the client certificate into it"):
+        AminoClient("https://amino.example", verify=context, cert=str(pki.client_both))
+    assert context.cert_store_stats() == ssl.create_default_context().cert_store_stats()  # left as it was
