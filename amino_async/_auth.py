@@ -118,10 +118,9 @@ class AminoAuth(httpx.Auth):
         # Each library takes only its own Auth as ``auth=`` (httpx2's client checks isinstance against its plain,
         # non-ABC class, so no virtual subclass will do). An AminoAuth made by the caller is therefore an Auth of
         # every library installed, for either library's client, as the class documents: where httpx2 is
-        # installed, it is the flavour derived from both, and httpx2 is imported here, not at ``import
-        # amino_async``. AminoClient makes its own auths with :func:`auth_for`, for the library it runs on.
-        flavour = _with_httpx2() if cls is AminoAuth and installed("httpx2") else cls
-        return object.__new__(flavour)
+        # installed, it is the flavour of ``cls`` (AminoAuth or a subclass) derived from both, and httpx2 is
+        # imported here, not at ``import amino_async``. AminoClient makes its auths with :func:`auth_for`.
+        return object.__new__(_with_httpx2(cls) if installed("httpx2") else cls)
 
     def __init__(
         self,
@@ -506,13 +505,13 @@ def _due_soon(tokens: Tokens, margin: float) -> bool:
 
 
 @functools.cache
-def _with_httpx2() -> type[AminoAuth]:
-    """``AminoAuth`` derived from httpx2's ``Auth`` as well, made (and httpx2 imported) on first need."""
+def _with_httpx2(cls: type[AminoAuth]) -> type[AminoAuth]:
+    """``cls`` (AminoAuth or a subclass) derived from httpx2's ``Auth`` as well, made (and httpx2 imported) once."""
     base = importlib.import_module("httpx2").Auth  # not a static import: mypy runs where httpx2 is not installed
-    if issubclass(AminoAuth, base):  # httpx2's alias_httpx() makes both names one module
-        return AminoAuth
-    namespace = {"__doc__": AminoAuth.__doc__, "__module__": AminoAuth.__module__, "__qualname__": "AminoAuth"}
-    return cast("type[AminoAuth]", type("AminoAuth", (AminoAuth, base), namespace))
+    if issubclass(cls, base):  # already (or httpx2's alias_httpx() makes both names one module)
+        return cls
+    namespace = {"__doc__": cls.__doc__, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+    return cast("type[AminoAuth]", type(cls.__name__, (cls, base), namespace))
 
 
 def auth_for(lib: ModuleType, *args: Any, **kwargs: Any) -> AminoAuth:
@@ -522,6 +521,6 @@ def auth_for(lib: ModuleType, *args: Any, **kwargs: Any) -> AminoAuth:
     Auth of both anyway (``client.auth`` may go into the program's own httpx2 client).
     """
     both = lib.__name__ != "httpx" or imported("httpx2")
-    auth: AminoAuth = object.__new__(_with_httpx2() if both else AminoAuth)
+    auth: AminoAuth = object.__new__(_with_httpx2(AminoAuth) if both else AminoAuth)
     AminoAuth.__init__(auth, *args, **kwargs)
     return auth

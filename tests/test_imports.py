@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 
@@ -38,7 +39,10 @@ def _loaded_after(code: str) -> list[str]:
         f"{code}\n"
         f"print(json.dumps(sorted(n for n in {DEFERRED!r} if n in sys.modules and n not in before)))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    env = {name: value for name, value in os.environ.items() if name != "AMINO_HTTP_LIBRARY"}  # the default
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False, env=env
+    )
     assert done.returncode == 0, done.stderr
     loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
     return loaded
@@ -77,6 +81,15 @@ def test_an_amino_auth_is_an_auth_of_both_libraries() -> None:
     assert isinstance(auth, httpx2.Auth)
     assert isinstance(auth, AminoAuth)
     assert type(auth).__name__ == "AminoAuth"
+
+    # A subclass of the caller's too.
+    class Custom(AminoAuth):
+        pass
+
+    custom = Custom("https://customer.domain", username="u", password="p")
+    assert isinstance(custom, Custom)
+    assert isinstance(custom, httpx2.Auth)
+    assert type(custom).__name__ == "Custom"
     # A client's own: httpx2 is imported here, so its auths are Auths of both as well, views' included.
     for library in ("httpx", "httpx2"):
         client = AminoClient("https://customer.domain", username="u", password="p", http_library=library)
