@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import builtins
 import copy
-import functools
 import importlib
 import logging
 import math
@@ -504,14 +503,21 @@ def _due_soon(tokens: Tokens, margin: float) -> bool:
     return remaining is not None and remaining <= _margin(tokens, margin)
 
 
-@functools.cache
+_FLAVOURS: dict[type[AminoAuth], type[AminoAuth]] = {}
+
+
 def _with_httpx2(cls: type[AminoAuth]) -> type[AminoAuth]:
     """``cls`` (AminoAuth or a subclass) derived from httpx2's ``Auth`` as well, made (and httpx2 imported) once."""
-    base = importlib.import_module("httpx2").Auth  # not a static import: mypy runs where httpx2 is not installed
-    if issubclass(cls, base):  # already (or httpx2's alias_httpx() makes both names one module)
-        return cls
-    namespace = {"__doc__": cls.__doc__, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
-    return cast("type[AminoAuth]", type(cls.__name__, (cls, base), namespace))
+    flavour = _FLAVOURS.get(cls)
+    if flavour is None:
+        base = importlib.import_module("httpx2").Auth  # not a static import: mypy runs where httpx2 is not installed
+        if issubclass(cls, base):  # already (or httpx2's alias_httpx() makes both names one module)
+            flavour = cls
+        else:
+            namespace = {"__doc__": cls.__doc__, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+            flavour = cast("type[AminoAuth]", type(cls.__name__, (cls, base), namespace))
+        _FLAVOURS[cls] = flavour
+    return flavour
 
 
 def auth_for(lib: ModuleType, *args: Any, **kwargs: Any) -> AminoAuth:
