@@ -2,17 +2,46 @@
 
 The suite runs twice: on httpx2 with the newest Python here and on httpx with Python 3.10 (which httpx2 does not
 support), so both libraries and both ends of the supported Python range are covered; the slow chaos run is in the
-first only.
+first only. ``nox -s tests`` runs it on every supported Python the machine has (``nox -s tests-3.12`` on one):
+nox finds pyenv's interpreters itself, and skips one the machine lacks (CI, which sets ``CI``, fails instead).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "uv|venv"
 nox.options.sessions = ["tests-httpx2", "tests-httpx", "lint", "typecheck", "docs"]
+
+#: Every Python the package supports (``requires-python`` and the classifiers in pyproject.toml name the same).
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+NEWEST, OLDEST = PYTHONS[-1], PYTHONS[0]
+
+
+def _pyenv_on_path() -> None:
+    """Put pyenv's newest interpreter of each of PYTHONS on PATH, ahead of its shims.
+
+    The shims run only the versions pyenv has activated (``pyenv global``, ``PYENV_VERSION``): without this, nox
+    would skip every other Python pyenv has installed.
+    """
+    versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv", "versions")
+    if not versions.is_dir():
+        return
+    found = []
+    for minor in PYTHONS:
+        patches = [p for p in versions.iterdir() if re.fullmatch(rf"{re.escape(minor)}\.\d+", p.name)]
+        if patches:
+            newest = max(patches, key=lambda p: int(p.name.rsplit(".", 1)[1]))
+            if (newest / "bin" / f"python{minor}").exists():
+                found.append(str(newest / "bin"))
+    os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+_pyenv_on_path()
 
 TEST_DEPS = [
     "pytest>=8",
@@ -23,6 +52,7 @@ TEST_DEPS = [
     "opentelemetry-sdk>=1.20",
     "openapi-core>=0.19",
     "pyyaml>=6",
+    "trustme>=1.1",
 ]
 LINT_DEPS = ["ruff>=0.6"]
 # pytest and pydantic: the pytest plugin, and the models' pydantic schemas, are type-checked against them.
@@ -43,21 +73,21 @@ def _suite(session: nox.Session, library: str, *marks: str) -> None:
     session.run("pytest", *marks, *session.posargs, env={"AMINO_HTTP_LIBRARY": library})
 
 
-@nox.session(name="tests-httpx2", python="3.13")
+@nox.session(name="tests-httpx2", python=NEWEST)
 def tests_httpx2(session: nox.Session) -> None:
     """The whole suite on httpx2, every async test under asyncio and trio."""
     _suite(session, "httpx2")
 
 
-@nox.session(name="tests-httpx", python="3.10")
+@nox.session(name="tests-httpx", python=OLDEST)
 def tests_httpx(session: nox.Session) -> None:
     """The suite on httpx with the oldest Python supported (the chaos run is in tests-httpx2's)."""
     _suite(session, "httpx", "-m", "not soak and not chaos")
 
 
-@nox.session
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The suite with this Python and the default library (httpx2 where it installs): the quick one to iterate."""
+    """The suite on this Python, with the default library: httpx2 where it installs (3.11 on), else httpx."""
     session.install(".[cli,redis]", *TEST_DEPS)
     session.run("pytest", *session.posargs)
 

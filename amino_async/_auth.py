@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import builtins
 import copy
+import importlib
 import logging
 import math
 import time
 from collections.abc import AsyncGenerator, Awaitable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import anyio
 import httpx
@@ -43,7 +45,7 @@ from ._constants import (
 from ._credentials import Credentials, GivenTokens, credentials_from, store_key
 from ._errors import AminoError, AuthenticationError, ConfigurationError, TransportError
 from ._events import Event, EventHook, EventKind, Events
-from ._http import auth_bases, choose_library, drain, library_of, pool_class, timeout_for
+from ._http import choose_library, drain, imported, installed, library_of, pool_class, timeout_for
 from ._request import RetryPolicy, Sender
 from ._token_calls import TokenCalls
 from ._tokens import MemoryTokenStore, TokenLease, Tokens, TokenStore, lease_of
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
 
     from ._credentials import CredentialKeywords
 
-__all__ = ["AminoAuth"]
+__all__ = ["AminoAuth", "auth_for"]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -82,14 +84,7 @@ def _again(error: AminoError) -> AminoError:
     return clone
 
 
-if TYPE_CHECKING:
-    _AuthBase = httpx.Auth
-else:
-    # httpx's and httpx2's Auth alike, where both are installed: each library takes only its own as ``auth=``.
-    _AuthBase = type("_AuthBase", auth_bases(), {"__slots__": ()})
-
-
-class AminoAuth(_AuthBase):
+class AminoAuth(httpx.Auth):
     """An :class:`httpx.Auth` that gives every request to the Amino deployment a valid bearer token.
 
     Works inside :class:`~amino_async.AminoClient` and on its own::
@@ -117,6 +112,14 @@ class AminoAuth(_AuthBase):
     auth's own over ``transport``; close it with :meth:`aclose`. A token call runs on its own, bounded by
     ``token_timeout``, whatever happens to the requests waiting for it.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> AminoAuth:
+        # Each library takes only its own Auth as ``auth=`` (httpx2's client checks isinstance against its plain,
+        # non-ABC class, so no virtual subclass will do). An AminoAuth made by the caller is therefore an Auth of
+        # every library installed, for either library's client, as the class documents: where httpx2 is
+        # installed, it is the flavour of ``cls`` (AminoAuth or a subclass) derived from both, and httpx2 is
+        # imported here, not at ``import amino_async``. AminoClient makes its auths with :func:`auth_for`.
+        return object.__new__(_with_httpx2(cls) if installed("httpx2") else cls)
 
     def __init__(
         self,
@@ -498,3 +501,32 @@ def _margin(tokens: Tokens, margin: float) -> float:
 def _due_soon(tokens: Tokens, margin: float) -> bool:
     remaining = tokens.expires_in()
     return remaining is not None and remaining <= _margin(tokens, margin)
+
+
+_FLAVOURS: dict[type[AminoAuth], type[AminoAuth]] = {}
+
+
+def _with_httpx2(cls: type[AminoAuth]) -> type[AminoAuth]:
+    """``cls`` (AminoAuth or a subclass) derived from httpx2's ``Auth`` as well, made (and httpx2 imported) once."""
+    flavour = _FLAVOURS.get(cls)
+    if flavour is None:
+        base = importlib.import_module("httpx2").Auth  # not a static import: mypy runs where httpx2 is not installed
+        if issubclass(cls, base):  # already (or httpx2's alias_httpx() makes both names one module)
+            flavour = cls
+        else:
+            namespace = {"__doc__": cls.__doc__, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+            flavour = cast("type[AminoAuth]", type(cls.__name__, (cls, base), namespace))
+        _FLAVOURS[cls] = flavour
+    return flavour
+
+
+def auth_for(lib: ModuleType, *args: Any, **kwargs: Any) -> AminoAuth:
+    """An ``AminoAuth(*args, **kwargs)`` for a client on ``lib``: an Auth of httpx2 as well only where it is used.
+
+    A client on httpx thus does not import httpx2; where the program has imported httpx2 itself, the auth is an
+    Auth of both anyway (``client.auth`` may go into the program's own httpx2 client).
+    """
+    both = lib.__name__ != "httpx" or imported("httpx2")
+    auth: AminoAuth = object.__new__(_with_httpx2(AminoAuth) if both else AminoAuth)
+    AminoAuth.__init__(auth, *args, **kwargs)
+    return auth

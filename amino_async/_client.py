@@ -15,7 +15,7 @@ import anyio
 import attrs
 import httpx
 
-from ._auth import AminoAuth
+from ._auth import AminoAuth, auth_for
 from ._constants import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -204,7 +204,7 @@ class AminoClient:
             "on_event": on_event,
         }
         # The auth checks the credentials before any pool exists, so a bad call leaves nothing to close.
-        auth = AminoAuth(url, credentials, **auth_options, **shortcuts)
+        auth = auth_for(lib, url, credentials, **auth_options, **shortcuts)
         owns_http = http_client is None
         pool_timeout = timeout_for(lib, timeout)
         if http_client is None:
@@ -500,7 +500,7 @@ class AminoClient:
         if cacheable and (cached := shared.auths.get(credentials)) is not None:
             shared.auths.move_to_end(credentials)
             return cached
-        auth = AminoAuth(shared.urls.base, credentials, **shared.auth_options)
+        auth = auth_for(shared.sender.library, shared.urls.base, credentials, **shared.auth_options)
         auth.use_http_client(shared.sender.http)
         shared.every_auth.add(auth)
         if cacheable:

@@ -75,7 +75,14 @@ def _json_parser() -> Callable[[bytes | str], Any]:
     return loads
 
 
-_loads: Final = _json_parser()
+def _first_loads(content: bytes | str) -> Any:
+    """The parser's choice, made at the first answer rather than at ``import amino_async`` (orjson is imported then)."""
+    global _loads
+    _loads = _json_parser()
+    return _loads(content)
+
+
+_loads: Callable[[bytes | str], Any] = _first_loads
 
 
 def load_json(content: bytes | str) -> Any:

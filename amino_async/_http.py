@@ -7,6 +7,9 @@ one is not an instance of the other's classes, and each library checks ``isinsta
   library), else by ``http_library=`` or ``$AMINO_HTTP_LIBRARY``, else httpx2 when it is installed, else httpx;
 - everything the SDK builds for a client (requests, timeouts, its pool, response streams) is made from that
   library's module, looked up here; values of the other library (a ``Timeout``, ``Limits``) are converted.
+
+``import amino_async`` imports httpx only (the core dependency): httpx2 is found with ``find_spec`` and imported
+when the first client or auth that may run on it is built, so a program pays for it only once it uses it.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from ._errors import ConfigurationError
 
 __all__ = [
     "LIBRARY_NAMES",
-    "auth_bases",
     "choose_library",
     "drain",
+    "imported",
+    "installed",
     "library_of",
     "limits_for",
     "pool_class",
@@ -41,8 +45,24 @@ _ENVIRONMENT: Final = "AMINO_HTTP_LIBRARY"
 
 
 def installed(name: str) -> bool:
-    """Whether the library ``name`` can be imported (without importing it)."""
-    return name in sys.modules or importlib.util.find_spec(name) is not None
+    """Whether the library ``name`` can be imported (without importing it).
+
+    A ``None`` in ``sys.modules`` (what a test or a benchmark sets to block an import) counts as not installed.
+    """
+    if name in sys.modules:
+        return sys.modules[name] is not None
+    return _found(name)
+
+
+@functools.cache
+def _found(name: str) -> bool:
+    # Cached: an AminoAuth asks at each construction (one per incoming web request, with views).
+    return importlib.util.find_spec(name) is not None
+
+
+def imported(name: str) -> bool:
+    """Whether the library ``name`` has been imported already (by the program or by the SDK)."""
+    return sys.modules.get(name) is not None
 
 
 def choose_library(name: str | None = None) -> ModuleType:
@@ -70,17 +90,6 @@ def library_of(obj: object) -> ModuleType | None:
         if root in LIBRARY_NAMES and root in sys.modules:
             return sys.modules[root]
     return None
-
-
-def auth_bases() -> tuple[type, ...]:
-    """The ``Auth`` classes of every installed library: ``AminoAuth`` derives from them all.
-
-    Each library accepts as ``auth=`` only instances of its own ``Auth``; deriving from both makes one
-    ``AminoAuth`` work in a client of either.
-    """
-    bases = [importlib.import_module(name).Auth for name in LIBRARY_NAMES if installed(name)]
-    unique = tuple(dict.fromkeys(bases))  # httpx2's alias_httpx() makes both names one module
-    return unique or (httpx.Auth,)
 
 
 def timeout_for(lib: ModuleType, timeout: Any) -> Any:

@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._events import Event, Events
 from ._http import library_of, timeout_for
-from ._transport import MAX_BODY_EXTENSION
+from ._transport import MAX_BODY_EXTENSION, tls_failure
 
 __all__ = ["TOKEN_CALL_RETRY", "CallOptions", "RetryPolicy", "Sender"]
 
@@ -321,8 +321,11 @@ class Sender:
             return TimeoutError(f"{what} timed out ({type(failure).__name__})"), not unsent
         if isinstance(failure, lib.TransportError):
             unsent = isinstance(failure, lib.ConnectError)
-            # The library's message is left out: it can quote a header it refused, bearer token included.
-            return TransportError(f"{what} failed: {type(failure).__name__}"), not unsent
+            # The library's message is left out: it can quote a header it refused, bearer token included. What
+            # TLS refused (an unknown CA, a missing client certificate) is named by OpenSSL's reason alone.
+            tls = tls_failure(failure)
+            detail = f" ({tls})" if tls else ""
+            return TransportError(f"{what} failed: {type(failure).__name__}{detail}"), not unsent
         if self.closed:
             return ClientClosedError("the client was closed while the call was under way"), True
         return TransportError(f"{what} failed: {type(failure).__name__}"), True

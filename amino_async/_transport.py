@@ -34,7 +34,7 @@ from ._errors import ConfigurationError
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["AiohttpTransport", "AutoTransport", "Network", "speedups_available", "ssl_context"]
+__all__ = ["AiohttpTransport", "AutoTransport", "Network", "speedups_available", "ssl_context", "tls_failure"]
 
 #: The request extension by which the send path tells a transport how much body it will read at most.
 MAX_BODY_EXTENSION: Final = "amino_async.max_body"
@@ -56,10 +56,15 @@ def ssl_context(
 
     ``verify`` is True (certifi's trust store, or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when ``trust_env``), a CA
     bundle file or directory, an ``ssl.SSLContext`` (used as given), or False (no verification: for tests only).
-    ``cert`` is a client certificate: a file, or (file, key file) or (file, key file, password). Built here rather
-    than by httpx, which deprecates path and ``cert`` arguments.
+    ``cert`` is a client certificate: a file, or (file, key file) or (file, key file, password); with an
+    ``SSLContext`` as ``verify``, load it into that context instead (the SDK does not change a context it is given,
+    which the caller may share). Built here rather than by httpx, which deprecates path and ``cert`` arguments.
     """
     if isinstance(verify, ssl.SSLContext):
+        if cert is not None:
+            raise ConfigurationError(
+                "cert: with an ssl.SSLContext as verify, load the client certificate into it (load_cert_chain)"
+            )
         context = verify
     elif verify is False:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -85,6 +90,26 @@ def ssl_context(
         except (OSError, ssl.SSLError):
             raise ConfigurationError("cert cannot be loaded as a certificate chain") from None
     return context
+
+
+def tls_failure(failure: BaseException) -> str | None:
+    """What the TLS layer gave as the reason of ``failure`` (found on its cause chain), or None if not TLS's.
+
+    Only OpenSSL's own fixed reason is given (``unable to get local issuer certificate``,
+    ``TLSV13_ALERT_CERTIFICATE_REQUIRED``): enough to tell an unknown CA or a missing client certificate from a
+    refused connection, and nothing a request carried.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = failure
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        # getattr: aiohttp's own wrappers derive from these classes without their attributes.
+        if isinstance(current, ssl.SSLCertVerificationError) and getattr(current, "verify_message", None):
+            return f"TLS certificate verification failed: {current.verify_message}"
+        if isinstance(current, ssl.SSLError) and getattr(current, "reason", None):
+            return f"TLS error: {current.reason}"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 @frozen
