@@ -216,7 +216,11 @@ def build_parser(*extensions: Callable[[AddCommand], object]) -> argparse.Argume
         )
     )
     channels.add_argument("--language", metavar="LANG", help="ISO 639-2 language of names and images, e.g. fin")
-    value_may_start_with_dash(channels.add_argument("--filter", metavar="FILTER", help="e.g. genre.name:news"))
+    value_may_start_with_dash(
+        channels.add_argument(
+            "--filter", metavar="FILTER", help="only the channels FILTER matches, e.g. genre.name:news"
+        )
+    )
 
     streams = command("streams", _streams, "List the live streams of a channel.")
     streams.add_argument("channel_id", metavar="CHANNEL_ID", help="the channel's id (see 'amino-async channels')")
