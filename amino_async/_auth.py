@@ -89,7 +89,7 @@ class AminoAuth(httpx.Auth):
 
     Works inside :class:`~amino_async.AminoClient` and on its own::
 
-        auth = AminoAuth("https://customer.domain", PasswordLogin("me@example.com", "..."))
+        auth = AminoAuth("https://customer.domain", PasswordLogin("user@example.com", "..."))
         async with httpx.AsyncClient(auth=auth) as client:
             await client.get("https://customer.domain/api/metadata/v1/channels")
 

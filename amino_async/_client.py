@@ -120,7 +120,7 @@ class AminoClient:
 
     ::
 
-        async with AminoClient("https://customer.domain", username="me@example.com", password="...") as client:
+        async with AminoClient("https://customer.domain", username="user@example.com", password="...") as client:
             page = await client.channels.list()
             streams = await client.channels.streams(page.items[0].id, stream_type="dash")
 

@@ -2,7 +2,7 @@
 
 ::
 
-    AMINO_USERNAME=me@example.com AMINO_PASSWORD=... \\
+    AMINO_USERNAME=user@example.com AMINO_PASSWORD=... \\
         python examples/bulk_fetch.py --base-url https://customer.domain --out streams.jsonl
 
     python examples/bulk_fetch.py --demo --out streams.jsonl   # against a built-in fake deployment

@@ -76,7 +76,12 @@ def create_app(base_url: str | None = None, *, transport: httpx.AsyncBaseTranspo
 
     ``transport`` replaces the network (tests pass ``httpx.ASGITransport(app=FakeAmino())``).
     """
-    amino_url = base_url or os.environ["AMINO_BASE_URL"]
+    amino_url = base_url or os.environ.get("AMINO_BASE_URL")
+    if not amino_url:  # one line, not a traceback: uvicorn prints it and exits 1
+        raise SystemExit(
+            "fastapi_app: set AMINO_BASE_URL to the Amino deployment, e.g. AMINO_BASE_URL=https://customer.domain "
+            "(to try it without one: python -m amino_async.testing prints the URL of a fake deployment)"
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

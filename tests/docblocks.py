@@ -78,7 +78,7 @@ async def deployment(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[Fak
     """The fake deployment the blocks talk to, on a loopback socket, and the environment they read."""
     fake = FakeAmino(channels=250, users=[])
     user = fake.add_user(
-        "me@example.com",
+        "user@example.com",  # the user python -m amino_async.testing starts with
         "secret",
         user_id="1001",
         profiles=[FakeProfile("p-main", "Main", is_default=True), FakeProfile("p-kids", "Kids", is_child_profile=True)],

@@ -8,8 +8,10 @@ fake runs in a blocking portal's thread meanwhile.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -23,7 +25,8 @@ import pytest
 from anyio.from_thread import start_blocking_portal
 
 from amino_async import FileTokenStore
-from amino_async._cli import _STOPPING, main
+from amino_async._cli import _STOPPING, main, make_parser
+from amino_async._cli._commands import _DASH_VALUED, SHORT_OPTIONS, join_dash_values
 from amino_async._cli._session import default_token_file, session_key
 from amino_async.testing import FakeAmino
 
@@ -524,3 +527,223 @@ def test_a_token_file_that_is_not_ours_is_named_with_the_way_out(
     assert status == 1
     _assert_one_error_line(("", err), "not an amino-async token file", "--token-file")
     assert token_file.read_text() == ""  # never overwritten
+
+
+# --- the polish of issue 20: what a new user tripped over ----------------------------------------------------
+
+
+def _parsers(
+    parser: argparse.ArgumentParser, path: str = "amino-async"
+) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """Every parser of the command line (the commands', their actions'), with its command line."""
+    yield path, parser
+    for action in parser._actions:  # argparse has no public walk of a parser's options: the test alone does this
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, f"{path} {name}")
+
+
+def _options(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    for action in parser._actions:
+        if not isinstance(action, (argparse._SubParsersAction, argparse._HelpAction, argparse._VersionAction)):
+            yield action
+
+
+def test_option_values_may_start_with_a_dash_and_real_options_still_work(
+    served: tuple[FakeAmino, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, base_url = served
+    monkeypatch.setenv("AMINO_USERNAME", USERNAME)
+    monkeypatch.setenv("AMINO_PASSWORD", PASSWORD)
+    for sort in (["--sort", "-logical_channel_number"], ["--sort=-logical_channel_number"]):
+        status, out, err = cli(capsys, "channels", "--all", *sort, "--base-url", base_url, "--json")
+        assert (status, err) == (0, "")
+        assert [c["id"] for c in json.loads(out)][:2] == [fake.channel_id(149), fake.channel_id(148)]
+    # The value after such an option is an option when it says so: two dashes, a short option, after "--".
+    status, _, err = cli(capsys, "channels", "--sort", "--json", "--base-url", base_url)
+    assert status == 2
+    assert "--sort: expected one argument" in err
+    status, _, err = cli(capsys, "channels", "--sort", "-v", "--base-url", base_url)
+    assert status == 2
+    assert "--sort: expected one argument" in err
+    status, _, err = cli(capsys, "channels", "--sort", "-number", "--base-url", base_url)
+    assert status == 2
+    assert "invalid choice: '-number'" in err
+    assert join_dash_values(["programs", "--search", "-1", "-v", "--", "--sort", "-x"]) == [
+        "programs", "--search=-1", "-v", "--", "--sort", "-x",
+    ]  # fmt: skip
+    assert fake.stats.grants["password"] == 2  # each of the two good commands logged in once; the rest never ran
+
+    # Every option whose choices start with "-" is marked so, and each marked one takes one value.
+    shorts: set[str] = set()
+    for path, parser in _parsers(make_parser()):
+        for action in _options(parser):
+            shorts.update(s for s in action.option_strings if not s.startswith("--"))
+            if any(str(choice).startswith("-") for choice in action.choices or ()):
+                assert set(action.option_strings) <= _DASH_VALUED, f"{path} {action.option_strings}"
+            if set(action.option_strings) & _DASH_VALUED:
+                assert action.nargs is None and action.option_strings[0].startswith("--"), path
+    assert shorts | {"-h"} == set(SHORT_OPTIONS)
+
+
+def test_every_option_of_every_command_has_help_and_shows_its_default() -> None:
+    for path, parser in _parsers(make_parser()):
+        assert parser.description, f"{path}: no summary"
+        parser.format_help()  # every %(default)s expands
+        for action in _options(parser):
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            assert action.help and action.help is not argparse.SUPPRESS, f"{path} {name}: no help"
+            if action.default not in (None, False, argparse.SUPPRESS):
+                shown = {str(action.default), f"{action.default:,}" if isinstance(action.default, int) else ""}
+                assert "%(default)" in action.help or any(s and s in action.help for s in shown), (
+                    f"{path} {name}: the default {action.default!r} is not shown"
+                )
+    streams_help = subprocess.run(
+        [sys.executable, "-m", "amino_async", "streams", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "--stream-type {hls,dash,mp4,mss}\n                        only streams of this type" in streams_help
+
+
+def _read_one_line_then_close(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run the command with stdout a pipe that its reader closes after one line (``| head -1``)."""
+    environ = {name: value for name, value in os.environ.items() if name not in _ENV_NAMES}
+    environ.update(env or {})
+    with subprocess.Popen(
+        [sys.executable, "-m", "amino_async", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environ,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        line = process.stdout.readline().decode()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        return process.wait(timeout=120), line, stderr
+
+
+def test_a_closed_pipe_ends_every_command_quietly_with_status_0(served: tuple[FakeAmino, str]) -> None:
+    fake, base_url = served
+    # The demo prints as it goes: what comes after the first line meets a closed pipe.
+    status, line, stderr = _read_one_line_then_close("demo", "--channels", "300")
+    assert (status, stderr) == (0, "")  # no "error: Broken pipe", no "Exception ignored" at the interpreter's exit
+    assert line.startswith("Started a fake Amino deployment")
+    status, line, stderr = _read_one_line_then_close("demo", "--channels", "300", "--json")
+    assert (status, line, stderr) == (0, "{\n", "")
+    # A table is one write at the end: the reader is gone before it (it closes the pipe once the fake has answered).
+    env = {"AMINO_BASE_URL": base_url, "AMINO_USERNAME": USERNAME, "AMINO_PASSWORD": PASSWORD}
+    environ = {name: value for name, value in os.environ.items() if name not in _ENV_NAMES}
+    for args in (["channels", "--all"], ["streams", fake.channel_id(1), "--json"], ["channels", "--help"]):
+        with subprocess.Popen(
+            [sys.executable, "-m", "amino_async", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**environ, **env},
+        ) as process:
+            assert process.stdout is not None
+            process.stdout.close()
+            _, stderr_bytes = process.communicate(timeout=120)
+        assert (process.returncode, stderr_bytes.decode()) == (0, ""), args
+    assert fake.stats.grants["password"] == 2  # channels and streams did their work, then found no reader
+    assert fake.stats.calls["channels"] == 2  # 150 channels: two pages
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.mark.parametrize(("terminal", "columns"), [(True, "60"), (True, "30"), (False, "60")])
+def test_urls_and_ids_are_printed_whole_on_one_line(
+    served: tuple[FakeAmino, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    terminal: bool,
+    columns: str,
+) -> None:
+    fake, base_url = served
+    monkeypatch.setenv("AMINO_BASE_URL", base_url)
+    monkeypatch.setenv("AMINO_USERNAME", USERNAME)
+    monkeypatch.setenv("AMINO_PASSWORD", PASSWORD)
+    status, out, _ = cli(capsys, "streams", fake.channel_id(5), "--json")
+    urls = [stream["stream_url"] for stream in json.loads(out)]
+    assert status == 0 and urls
+    monkeypatch.setenv("COLUMNS", columns)  # a narrow terminal, or a narrow setting that a file must not follow
+    monkeypatch.setenv("TTY_COMPATIBLE", "1" if terminal else "0")  # rich: a terminal (capsys is not one)
+    status, out, err = cli(capsys, "streams", fake.channel_id(5))
+    assert (status, err) == (0, "")
+    lines = _ANSI.sub("", out).splitlines()
+    for url in urls:
+        assert any(url in line for line in lines), f"{url} is broken across lines:\n{out}"
+    status, out, _ = cli(capsys, "channels")
+    lines = _ANSI.sub("", out).splitlines()
+    for number in range(100):
+        assert any(fake.channel_id(number) in line for line in lines), fake.channel_id(number)
+    if not terminal:  # off a terminal a row is one line, whatever COLUMNS says: grep finds it whole
+        row = next(line for line in lines if fake.channel_id(7) in line)
+        assert row.count("│") == 6
+
+
+def test_the_demo_refuses_the_options_of_a_real_deployment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for args in (
+        ["demo", "--base-url", "https://customer.domain"],
+        ["--base-url", "https://customer.domain", "demo", "--json"],
+        ["demo", "--username", USERNAME],
+        ["--token-file", "t.json", "demo"],
+    ):
+        status, out, err = cli(capsys, *args)
+        assert (status, out) == (2, ""), args
+        option = next(arg for arg in args if arg.startswith("--") and arg != "--json")
+        _assert_one_error_line(
+            ("", err), "demo runs against its own built-in fake deployment", option, "does not apply"
+        )
+    status, _, err = cli(capsys, "demo", "--base-url", "https://customer.domain", "--username", USERNAME)
+    _assert_one_error_line(("", err), "--base-url and --username do not apply")
+    # The environment is for the other commands: the demo runs with it set (as after the README's export).
+    monkeypatch.setenv("AMINO_BASE_URL", "https://customer.domain")
+    monkeypatch.setenv("AMINO_USERNAME", "user@example.com")
+    status, out, err = cli(capsys, "demo", "--channels", "20", "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["base_url"].startswith("http://127.0.0.1:")
+
+
+def test_counts_of_one_are_singular() -> None:
+    from amino_async._cli._output import plural
+
+    assert [plural(n, "channel") for n in (0, 1, 2, 2000)] == [
+        "0 channels",
+        "1 channel",
+        "2 channels",
+        "2,000 channels",
+    ]
+    assert plural(1, "catch-up item") == "1 catch-up item"
+    assert plural(3, "series", "series") == "3 series"
+    # The demo with one channel and one request in flight: every count it prints is 1 (or 0).
+    result = run_cli("demo", "--channels", "1", "--concurrency", "1")
+    assert result.returncode == 0, result.stderr
+    assert "1 channel in 1 page" in result.stdout
+    assert "1 channel will answer 503 once: the retry absorbs it" in result.stdout
+    assert "after 1 injected 503 " in result.stdout
+    assert "1 request in flight at most" in result.stdout
+    assert not re.findall(r"(?<![\d,.])1 (?!s\b)[a-z][\w-]*s\b", result.stdout), result.stdout
+
+
+def test_ctrl_c_at_a_prompt_ends_its_line_and_exits_130_quietly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(prompt: str = "") -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "stdin", _Terminal(""))
+    monkeypatch.setattr("getpass.getpass", interrupted)
+    monkeypatch.setattr("builtins.input", interrupted)
+    # getpass wrote "Password: " (to the terminal, or stderr) and no newline: the cursor goes to a line of its own.
+    status, out, err = cli(capsys, "login", "--base-url", "http://127.0.0.1:1", "--username", USERNAME)
+    assert (status, out, err) == (130, "", "\n")
+    # input() wrote "Username: " on stdout.
+    status, out, err = cli(capsys, "login", "--base-url", "http://127.0.0.1:1")
+    assert (status, out, err) == (130, "\n", "")
+    # The operators' prompt is the same one.
+    status, out, err = cli(
+        capsys, "admin", "packages", "--service-login", "--username", "ops", "--base-url", "http://127.0.0.1:1"
+    )
+    assert (status, out, err) == (130, "", "\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -49,6 +51,25 @@ async def backend() -> AsyncIterator[tuple[FakeAmino, httpx.AsyncClient]]:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http,
     ):
         yield fake, http
+
+
+def test_fastapi_app_without_amino_base_url_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AMINO_BASE_URL", raising=False)
+    with pytest.raises(SystemExit, match="set AMINO_BASE_URL to the Amino deployment"):
+        fastapi_app.create_app()
+    # As the README runs it: uvicorn prints the line and exits 1, without a traceback.
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "--factory", "examples.fastapi_app:create_app", "--port", "0"],
+        cwd=EXAMPLES.parent,
+        env={name: value for name, value in os.environ.items() if name != "AMINO_BASE_URL"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("fastapi_app: set AMINO_BASE_URL"), result.stderr
 
 
 def _as(fake: FakeAmino, user_id: str, session: str | None = None) -> dict[str, str]:

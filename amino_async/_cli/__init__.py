@@ -2,6 +2,7 @@
 
 Every failure ends in one line on stderr, ``error: ...``, and a non-zero exit status: 1 for a failed command,
 2 for a usage error, 130 when interrupted. No traceback (unless ``--debug``), and never a password or token.
+A closed pipe (``amino-async channels | head -1``) ends any command quietly, with exit status 0.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .. import (
 )
 from ._admin import add_admin_commands
 from ._catalogue import add_catalogue_commands
-from ._commands import Command, build_parser, settings_from
+from ._commands import Command, build_parser, join_dash_values, settings_from
 from ._output import CliError, error_line
 from ._recordings import add_recordings_command
 from ._session import Settings
@@ -44,10 +45,39 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
-    parser = add_catalogue_commands(build_parser(add_userconfig_commands, add_admin_commands))
-    add_recordings_command(parser)
     try:
-        args = parser.parse_args(argv)
+        status = _main(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # here, so that a closed pipe shows now, not as a warning when the interpreter exits
+    except BrokenPipeError:
+        return _reader_gone()
+    return status
+
+
+def _reader_gone() -> int:
+    """Whoever read stdout stopped (``| head -1``): done, quietly.
+
+    What is still buffered for stdout goes to the null device, so that flushing it at exit neither fails nor
+    says "Exception ignored".
+    """
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's capture): nothing is flushed
+        fd = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The parser of the whole command line: the core commands and every API area's."""
+    return build_parser(add_userconfig_commands, add_admin_commands, add_catalogue_commands, add_recordings_command)
+
+
+def _main(argv: Sequence[str]) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(join_dash_values(argv))
     except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed what it had to
         return _exit_status(exit_.code)
     settings = settings_from(args)
@@ -65,9 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BaseException as exc:  # every failure becomes one line: nothing else is shown to the user
+        leaf = _leaf(exc)
+        if isinstance(leaf, BrokenPipeError):  # the reader of stdout is gone: not a failure of the command
+            return _reader_gone()
         if args.debug:
             raise
-        leaf = _leaf(exc)
         if _interrupted(exc, expected=isinstance(leaf, (AminoError, CliError))):
             return 130
         if isinstance(leaf, SystemExit):

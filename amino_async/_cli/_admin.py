@@ -19,13 +19,14 @@ from .. import AminoClient, ServiceLogin
 from .._constants import DEFAULT_BULK_CONCURRENCY
 from ..models import GrantOutcome
 from ._commands import AddCommand, add_command
-from ._output import CliError, console, emit_json, print_table
+from ._output import CliError, console, emit_json, plural, print_table
 from ._session import Settings, open_client, read_password
 
 __all__ = ["add_admin_commands"]
 
 #: Failures the grant summary lists by name (``--json`` lists them all).
 _SHOWN_FAILURES = 10
+_PACKAGE_ID = "the license package's id (see 'amino-async admin packages')"
 
 
 def add_admin_commands(command: AddCommand) -> None:
@@ -34,7 +35,7 @@ def add_admin_commands(command: AddCommand) -> None:
     commands = admin.add_subparsers(title="admin commands", metavar="ADMIN_COMMAND", required=True)
 
     users = add_command(commands, "users", _users, "List the deployment's users, a page (100) at a time.")
-    users.add_argument("--page", type=_count, default=1, metavar="N", help="page number (default 1)")
+    users.add_argument("--page", type=_count, default=1, metavar="N", help="page number (default: %(default)s)")
     users.add_argument("--all", action="store_true", help="every page")
     users.add_argument("--status", metavar="STATE", help="only users in this registration state, e.g. REGISTERED")
 
@@ -47,20 +48,20 @@ def add_admin_commands(command: AddCommand) -> None:
         "Grant a license package to users: those named, or one user id a line from --from-file, with a progress "
         "bar and a summary. A grant whose answer was lost is not sent again: it is reported as unknown.",
     )
-    grant.add_argument("package_id", metavar="PACKAGE_ID")
-    grant.add_argument("user_ids", nargs="*", metavar="USER_ID")
+    grant.add_argument("package_id", metavar="PACKAGE_ID", help=_PACKAGE_ID)
+    grant.add_argument("user_ids", nargs="*", metavar="USER_ID", help="a user to grant it to (or --from-file)")
     grant.add_argument("--from-file", metavar="PATH", help="user ids, one a line ('-' for stdin; '#' comments)")
     grant.add_argument(
         "--concurrency",
         type=_count,
         default=DEFAULT_BULK_CONCURRENCY,
         metavar="N",
-        help=f"grants in flight at once (default {DEFAULT_BULK_CONCURRENCY})",
+        help=f"grants in flight at once (default: {DEFAULT_BULK_CONCURRENCY})",
     )
 
     revoke = add_command(commands, "revoke", _revoke, "Revoke a license package from a user.")
-    revoke.add_argument("package_id", metavar="PACKAGE_ID")
-    revoke.add_argument("user_id", metavar="USER_ID")
+    revoke.add_argument("package_id", metavar="PACKAGE_ID", help=_PACKAGE_ID)
+    revoke.add_argument("user_id", metavar="USER_ID", help="the user's id (see 'amino-async admin users')")
 
     for parser in (users, packages, grant, revoke):
         parser.add_argument(
@@ -104,14 +105,14 @@ async def _users(args: argparse.Namespace, settings: Settings) -> int:
     async with await _client(args, settings) as client:
         if getattr(args, "all", False):
             users = [user async for user in client.admin.users.iterate(registration_status=args.status)]
-            caption = f"{len(users)} users"
+            caption = plural(len(users), "user")
         else:
             page = await client.admin.users.list(
                 page_number=getattr(args, "page", 1), registration_status=getattr(args, "status", None)
             )
             users = list(page.items)
             more = f"; --page {page.number + 1} for more" if page.has_next else ""
-            caption = f"page {page.number}: {len(users)} users{more}"
+            caption = f"page {page.number}: {plural(len(users), 'user')}{more}"
     if settings.json:
         emit_json(users)
         return 0
@@ -151,7 +152,7 @@ async def _packages(args: argparse.Namespace, settings: Settings) -> int:
             )
             for package in packages
         ),
-        caption=f"{len(packages)} license packages",
+        caption=plural(len(packages), "license package"),
     )
     return 0
 
@@ -212,7 +213,7 @@ async def _grant(args: argparse.Namespace, settings: Settings) -> int:
         _print_grant_summary(summary, problems)
     if problems:
         unknown = f", {counts['unknown']} unknown (check before granting again)" if counts["unknown"] else ""
-        raise CliError(f"{counts['failed'] + counts['unknown']} of {done} grants did not succeed{unknown}")
+        raise CliError(f"{counts['failed'] + counts['unknown']:,} of {plural(done, 'grant')} did not succeed{unknown}")
     return 0
 
 
@@ -253,7 +254,7 @@ def _print_grant_summary(summary: dict[str, Any], problems: list[GrantOutcome]) 
             None,
             [("user id", "left", False), "status", "error"],
             ((p.user_id, p.status, str(p.error) if p.error else "") for p in shown),
-            caption=f"and {more} more (--json lists them all)" if more else None,
+            caption=f"and {more:,} more (--json lists them all)" if more else None,
         )
 
 

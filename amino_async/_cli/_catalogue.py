@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..models import BroadcastSlot
-from ._output import CliError, console, emit_json, print_table, to_json
+from ._commands import AddCommand, value_may_start_with_dash
+from ._output import CliError, console, emit_json, plural, print_table, to_json
 from ._session import Settings, open_client
 
 __all__ = ["add_catalogue_commands"]
@@ -19,20 +20,10 @@ __all__ = ["add_catalogue_commands"]
 _MAX_DAYS = 31
 
 
-def add_catalogue_commands(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add ``epg``, ``programs`` and ``catchup`` to the parser ``build_parser`` made; returns it."""
-    from ._commands import _add_global_options
-
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-
-    def command(name: str, run: Any, summary: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=summary)
-        _add_global_options(sub, top=False)
-        sub.set_defaults(run=run)
-        return sub
-
+def add_catalogue_commands(command: AddCommand) -> None:
+    """Add ``epg``, ``programs`` and ``catchup`` (an extension of ``build_parser``)."""
     epg = command("epg", _epg, "Show a channel's schedule: a day (04:00 to 04:00), or several days from it.")
-    epg.add_argument("channel_id", metavar="CHANNEL")
+    epg.add_argument("channel_id", metavar="CHANNEL", help="the channel's id (see 'amino-async channels')")
     when = epg.add_mutually_exclusive_group()
     when.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the day (default today, UTC)")
     when.add_argument(
@@ -41,7 +32,9 @@ def add_catalogue_commands(parser: argparse.ArgumentParser) -> argparse.Argument
     epg.add_argument("--language", metavar="LANG", help="ISO 639-2 language, e.g. fin")
 
     programs = command("programs", _programs, "List the programme catalogue, newest release first.")
-    programs.add_argument("--search", metavar="TEXT", help="only programmes whose title contains TEXT (every page)")
+    value_may_start_with_dash(
+        programs.add_argument("--search", metavar="TEXT", help="only programmes whose title contains TEXT (every page)")
+    )
     programs.add_argument("--genre", metavar="GENRE_ID", help="only this genre's programmes")
     programs.add_argument("--series", metavar="SERIES_ID", help="only this series' episodes")
     programs.add_argument("--all", action="store_true", help="every page, not only the first (100)")
@@ -49,10 +42,9 @@ def add_catalogue_commands(parser: argparse.ArgumentParser) -> argparse.Argument
 
     catchup = command("catchup", _catchup, "List the catch-up items (of every channel unless --channel).")
     catchup.add_argument("--channel", action="append", metavar="CHANNEL", help="a channel (repeat for several)")
-    catchup.add_argument("--title", metavar="TEXT", help="only programmes with this title")
+    value_may_start_with_dash(catchup.add_argument("--title", metavar="TEXT", help="only programmes with this title"))
     catchup.add_argument("--streams", action="store_true", help="fetch each item's streams too")
     catchup.add_argument("--language", metavar="LANG", help="ISO 639-2 language, e.g. fin")
-    return parser
 
 
 def _date(text: str) -> datetime.date:
@@ -126,7 +118,7 @@ async def _epg(args: argparse.Namespace, settings: Settings) -> int:
         f"{channel}, {span} (UTC)",
         ["start", "end", "title", ("slot id", "left", False)],
         ((_clock(s.start_time_unix), _clock(s.end_time_unix)[-5:], s.title, s.id) for s in slots),
-        caption=f"{len(slots)} slots",
+        caption=plural(len(slots), "slot"),
     )
     return 0
 
@@ -142,12 +134,12 @@ async def _programs(args: argparse.Namespace, settings: Settings) -> int:
                     advance()
                     if needle in program.title.casefold():
                         found.append(program)
-            caption = f"{len(found)} programmes" + (f" matching {args.search!r}" if args.search else "")
+            caption = plural(len(found), "programme") + (f" matching {args.search!r}" if args.search else "")
         else:
             page = await client.programs.list(**options)
             found = list(page.items)
             more = "; --all for every page" if page.has_next else ""
-            caption = f"{len(found)} programmes{more}"
+            caption = f"{plural(len(found), 'programme')}{more}"
     if settings.json:
         emit_json(found)
         return 0
@@ -201,7 +193,7 @@ async def _catchup(args: argparse.Namespace, settings: Settings) -> int:
             cells.append(len(result.streams) if result.ok else "error")
         return cells
 
-    print_table(None, columns, (row(item) for item in items), caption=f"{len(items)} catch-up items")
+    print_table(None, columns, (row(item) for item in items), caption=plural(len(items), "catch-up item"))
     if failed:
-        raise CliError(f"the streams of {failed} of {len(items)} items could not be fetched")
+        raise CliError(f"the streams of {failed:,} of {plural(len(items), 'item')} could not be fetched")
     return 0

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from .. import Tokens
 from .._version import __version__
-from ._output import CliError, emit_json, print_table
+from ._output import CliError, emit_json, plural, print_table
 from ._session import (
     Settings,
     default_token_file,
@@ -22,7 +22,15 @@ from ._session import (
     stored_tokens,
 )
 
-__all__ = ["AddCommand", "Command", "add_command", "build_parser", "settings_from"]
+__all__ = [
+    "AddCommand",
+    "Command",
+    "add_command",
+    "build_parser",
+    "join_dash_values",
+    "settings_from",
+    "value_may_start_with_dash",
+]
 
 #: What a command runs: the parsed arguments and the settings in, the exit status out. A command may also set
 #: ``prepare``, run before the event loop starts (to prompt for a password, say).
@@ -34,6 +42,47 @@ _STREAM_TYPES = ("hls", "dash", "mp4", "mss")
 _DRM_SYSTEMS = ("fairplay", "widevine", "playready")
 _DEVICE_CLASSES = ("stb", "mobile", "smarttv")
 _SORTS = ("logical_channel_number", "-logical_channel_number")
+
+#: The option strings whose value may start with "-" (a descending sort, a search for "-x"); see
+#: :func:`join_dash_values`. Filled by :func:`value_may_start_with_dash` as the options are added.
+_DASH_VALUED: set[str] = set()
+#: The short options of the command line: never taken for a value that starts with "-".
+SHORT_OPTIONS = ("-h", "-v")
+
+
+def value_may_start_with_dash(action: argparse.Action) -> argparse.Action:
+    """Mark an option (what ``add_argument`` returned) as one whose value may start with "-"."""
+    _DASH_VALUED.update(action.option_strings)
+    return action
+
+
+def join_dash_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--sort -x`` (an option of :func:`value_may_start_with_dash`) written ``--sort=-x``.
+
+    argparse reads a word that starts with "-" as an option, so that ``--sort -logical_channel_number`` would be
+    "expected one argument". A word after such an option is its value when it starts with one "-" and is not a
+    short option of the command line (``-h``, ``-v``); a word with two ("--json") is still an option, as is
+    everything after ``--``, which is left as it is.
+    """
+    joined: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            joined.append(word)
+            joined.extend(words)
+            break
+        if word in _DASH_VALUED:
+            value = next(words, None)
+            if value is None:
+                joined.append(word)  # argparse says that it expects a value
+            elif value.startswith("-") and not value.startswith("--") and value not in SHORT_OPTIONS:
+                joined.append(f"{word}={value}")
+            else:
+                joined.extend((word, value))
+        else:
+            joined.append(word)
+    return joined
+
 
 _EPILOG = """\
 environment:
@@ -55,6 +104,7 @@ Start with 'amino-async demo': it needs no account.
 def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # The same options on the main parser and on every command, so they may come before or after the command
     # name; on the commands they default to "not given", so they never undo a value given before the name.
+    # The environment fills in what is not given in settings_from: args.base_url is what the command line says.
     def default(value: object) -> object:
         return value if top else argparse.SUPPRESS
 
@@ -62,17 +112,18 @@ def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     group.add_argument(
         "--base-url",
         metavar="URL",
-        default=default(os.environ.get("AMINO_BASE_URL")),
-        help="the Amino deployment, e.g. https://customer.domain (env AMINO_BASE_URL)",
+        default=default(None),
+        help="the Amino deployment, e.g. https://customer.domain (default: env AMINO_BASE_URL)",
     )
     group.add_argument(
-        "--username", default=default(os.environ.get("AMINO_USERNAME")), help="username (env AMINO_USERNAME)"
+        "--username", default=default(None), help="the username to log in with (default: env AMINO_USERNAME)"
     )
     group.add_argument(
         "--token-file",
         metavar="PATH",
         default=default(None),
-        help="where the login's tokens are kept (env AMINO_TOKEN_FILE; default ~/.config/amino-async/tokens.json)",
+        help="where the login's tokens are kept "
+        "(default: env AMINO_TOKEN_FILE, else ~/.config/amino-async/tokens.json)",
     )
     group.add_argument("--json", action="store_true", default=default(False), help="print JSON, for scripts")
     group.add_argument(
@@ -85,7 +136,7 @@ def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--backend",
         choices=("asyncio", "trio"),
         default=default("asyncio"),
-        help="the event loop to run on (default asyncio)",
+        help="the event loop to run on (default: asyncio)",
     )
     group.add_argument(
         "-v", "--verbose", action="store_true", default=default(False), help="log the SDK's logins and refreshes"
@@ -106,7 +157,7 @@ def add_command(
     return sub
 
 
-def build_parser(*extensions: Callable[[AddCommand], None]) -> argparse.ArgumentParser:
+def build_parser(*extensions: Callable[[AddCommand], object]) -> argparse.ArgumentParser:
     """The argument parser of ``amino-async``; each command sets ``run`` to its :data:`Command`.
 
     Each extension (an API area's commands) is called with the function that adds a command.
@@ -138,26 +189,49 @@ def build_parser(*extensions: Callable[[AddCommand], None]) -> argparse.Argument
     login = command("login", _login, "Log in and keep the tokens in the token file (mode 0600).")
     login.set_defaults(prepare=_ask_credentials)
     login.add_argument("--password-stdin", action="store_true", help="read the password from standard input (one line)")
-    login.add_argument("--profile", metavar="PROFILE_ID", help="log in as this profile of the account")
-    login.add_argument("--login-method", choices=("password", "digest"), default="password", help="default: password")
+    login.add_argument(
+        "--profile", metavar="PROFILE_ID", help="log in as this profile of the account (default: its default profile)"
+    )
+    login.add_argument(
+        "--login-method",
+        choices=("password", "digest"),
+        default="password",
+        help="send the password as it is (over TLS) or as a digest (default: %(default)s)",
+    )
 
     command("logout", _logout, "Forget the stored tokens of the deployment (no server call is needed).")
 
     command("token", _token, "Show who the stored login is and when its access token expires (never the token).")
 
     channels = command("channels", _channels, "List the channel catalogue, a page (100 channels) at a time.")
-    channels.add_argument("--page", type=_positive, default=1, metavar="N", help="page number (default 1)")
+    channels.add_argument("--page", type=_positive, default=1, metavar="N", help="page number (default: %(default)s)")
     channels.add_argument("--all", action="store_true", help="every page")
-    channels.add_argument("--sort", choices=_SORTS, help="order by channel number")
+    value_may_start_with_dash(
+        channels.add_argument(
+            "--sort",
+            choices=_SORTS,
+            metavar="ORDER",
+            help="order by channel number: logical_channel_number, or -logical_channel_number for the highest "
+            "first (default: the server's order)",
+        )
+    )
     channels.add_argument("--language", metavar="LANG", help="ISO 639-2 language of names and images, e.g. fin")
-    channels.add_argument("--filter", metavar="FILTER", help="e.g. genre.name:news")
+    value_may_start_with_dash(
+        channels.add_argument(
+            "--filter", metavar="FILTER", help="only the channels FILTER matches, e.g. genre.name:news"
+        )
+    )
 
     streams = command("streams", _streams, "List the live streams of a channel.")
-    streams.add_argument("channel_id", metavar="CHANNEL_ID")
-    streams.add_argument("--stream-type", choices=_STREAM_TYPES)
-    streams.add_argument("--drm-system", choices=_DRM_SYSTEMS)
-    streams.add_argument("--device-class", choices=_DEVICE_CLASSES)
-    streams.add_argument("--network", metavar="NETWORK")
+    streams.add_argument("channel_id", metavar="CHANNEL_ID", help="the channel's id (see 'amino-async channels')")
+    streams.add_argument("--stream-type", choices=_STREAM_TYPES, help="only streams of this type (default: every type)")
+    streams.add_argument("--drm-system", choices=_DRM_SYSTEMS, help="only streams protected by this DRM (default: any)")
+    streams.add_argument(
+        "--device-class", choices=_DEVICE_CLASSES, help="the streams for this kind of device (default: any)"
+    )
+    streams.add_argument(
+        "--network", metavar="NETWORK", help="the network the device is on, as the deployment names it"
+    )
     streams.add_argument(
         "--restart-at-beginning", action="store_true", default=None, help="start-over streams of the programme"
     )
@@ -168,13 +242,13 @@ def build_parser(*extensions: Callable[[AddCommand], None]) -> argparse.Argument
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """The settings the parsed arguments and the environment give."""
+    """The settings the parsed arguments and the environment give (an option wins over its variable)."""
     token_file = default_token_file()
     if args.token_file:
         token_file = default_token_file({"AMINO_TOKEN_FILE": args.token_file})
     return Settings(
-        base_url=args.base_url or None,
-        username=args.username or None,
+        base_url=args.base_url or os.environ.get("AMINO_BASE_URL") or None,
+        username=args.username or os.environ.get("AMINO_USERNAME") or None,
         token_file=token_file,
         json=args.json,
         allow_insecure_http=args.allow_insecure_http,
@@ -315,12 +389,12 @@ async def _channels(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_client(settings) as client:
         if args.all:
             channels = [channel async for channel in client.channels.iterate(**options)]
-            caption = f"{len(channels)} channels"
+            caption = plural(len(channels), "channel")
         else:
             page = await client.channels.list(page_number=args.page, **options)
             channels = list(page.items)
             more = f"; --page {page.number + 1} for more" if page.has_next else ""
-            caption = f"page {page.number}: {len(channels)} channels{more}"
+            caption = f"page {page.number}: {plural(len(channels), 'channel')}{more}"
     if settings.json:
         emit_json(channels)
         return 0
@@ -357,7 +431,7 @@ async def _streams(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print_table(
         None,
-        [("bitrate", "right"), "resolution", "protocols", "protection", "url"],
+        [("bitrate", "right"), "resolution", "protocols", "protection", ("url", "left", False)],
         (
             (
                 stream.bitrate,
@@ -368,6 +442,6 @@ async def _streams(args: argparse.Namespace, settings: Settings) -> int:
             )
             for stream in streams
         ),
-        caption=f"{len(streams)} streams of channel {args.channel_id}",
+        caption=f"{plural(len(streams), 'stream')} of channel {args.channel_id}",
     )
     return 0

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import AminoClient
-from ._output import CliError, console, emit_json, print_table
+from ._output import CliError, console, emit_json, plural, print_table
 from ._session import Settings
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ..testing import FakeAmino
 
-__all__ = ["add_demo_options", "run_demo"]
+__all__ = ["add_demo_options", "refuse_deployment_options", "run_demo"]
 
 DEFAULT_CHANNELS = 2000
 DEFAULT_CONCURRENCY = 50
@@ -34,20 +34,21 @@ DEMO_PASSWORD = "secret"
 
 
 def add_demo_options(parser: argparse.ArgumentParser) -> None:
-    """The demo's own options."""
+    """The demo's own options (and its refusal of the options that name a deployment)."""
+    parser.set_defaults(prepare=refuse_deployment_options)
     parser.add_argument(
         "--channels",
         type=_count,
         default=DEFAULT_CHANNELS,
         metavar="N",
-        help=f"channels in the fake catalogue (default {DEFAULT_CHANNELS:,})",
+        help=f"channels in the fake catalogue (default: {DEFAULT_CHANNELS:,})",
     )
     parser.add_argument(
         "--concurrency",
         type=_count,
         default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help=f"stream requests in flight at once (default {DEFAULT_CONCURRENCY})",
+        help=f"stream requests in flight at once (default: {DEFAULT_CONCURRENCY})",
     )
 
 
@@ -103,6 +104,27 @@ class _Narrator:
             self.say(message)
 
 
+#: The global options that choose a deployment or a login: the demo has its own, so it refuses them.
+_NOT_FOR_THE_DEMO = (("base_url", "--base-url"), ("username", "--username"), ("token_file", "--token-file"))
+
+
+def refuse_deployment_options(args: argparse.Namespace, settings: Settings) -> None:
+    """A usage error for ``--base-url``, ``--username`` or ``--token-file`` given to the demo.
+
+    The demo runs against the fake it starts, as the fake's user, and stores no login: those options would be
+    ignored, which would let someone believe their deployment was tried. (``AMINO_BASE_URL`` and the other
+    variables are not refused: they are there for the other commands.)
+    """
+    given = [option for name, option in _NOT_FOR_THE_DEMO if getattr(args, name, None) is not None]
+    if given:
+        raise CliError(
+            f"demo runs against its own built-in fake deployment, as its user: {' and '.join(given)} "
+            f"{'does' if len(given) == 1 else 'do'} not apply "
+            "(for a deployment of yours: 'amino-async login', then 'channels' or 'streams')",
+            status=2,
+        )
+
+
 async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Run the demo and print its summary (a table, or JSON with ``--json``)."""
     try:
@@ -116,7 +138,7 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     async with fake.serve() as base_url:
         user = fake.default_user
         narrator.say(
-            f"Started a fake Amino deployment at [bold]{base_url}[/] with {args.channels:,} channels "
+            f"Started a fake Amino deployment at [bold]{base_url}[/] with {plural(args.channels, 'channel')} "
             f"and the user {user.username}."
         )
         summary = await _fetch_everything(fake, base_url, user.username, args.concurrency, narrator)
@@ -127,7 +149,7 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print_summary(summary)
     if summary["errors"]:
-        raise CliError(f"{summary['errors']} of {summary['channels']} channels failed")
+        raise CliError(f"{summary['errors']:,} of {plural(summary['channels'], 'channel')} failed")
     return 0
 
 
@@ -145,13 +167,14 @@ async def _fetch_everything(
                 channel_ids.append(channel.id)
                 advance()
         pages = fake.stats.calls["channels"]
-        narrator.say(f"Listed {len(channel_ids):,} channels in {pages} page{'' if pages == 1 else 's'}.")
+        narrator.say(f"Listed {plural(len(channel_ids), 'channel')} in {plural(pages, 'page')}.")
 
         faulty = _spread(channel_ids, INJECTED_FAULTS)
         for channel_id in faulty:
             fake.inject(f"/api/v1/channels/{channel_id}/relationships/streams", times=1, status=503)
         if faulty:
-            narrator.say(f"{len(faulty)} channels will answer [yellow]503[/] once: the retries absorb them.")
+            absorb = "the retry absorbs it" if len(faulty) == 1 else "the retries absorb them"
+            narrator.say(f"{plural(len(faulty), 'channel')} will answer [yellow]503[/] once: {absorb}.")
 
         streams = errors = 0
         failures: list[str] = []
@@ -172,8 +195,8 @@ async def _fetch_everything(
                     if done == halfway:
                         fake.expire_access_tokens()
                         narrator.note(
-                            f"Halfway ({done:,} channels): the server expired every access token. The requests in "
-                            "flight get 401 and wait for [bold]one[/] refresh between them."
+                            f"Halfway ({plural(done, 'channel')}): the server expired every access token. "
+                            "The requests in flight get 401 and wait for [bold]one[/] refresh between them."
                         )
         elapsed = time.monotonic() - started
         retries = client.retries
@@ -211,10 +234,18 @@ def _print_summary(summary: dict[str, Any]) -> None:
         ("streams", f"{summary['streams']:,}", "fetched with streams_many"),
         ("requests", f"{summary['requests']:,}", "answered by the fake, token calls included"),
         ("logins", summary["logins"], "password grants"),
-        ("refresh calls", summary["refresh_calls"], f"for {summary['unauthorized_replayed']} requests answered 401"),
-        ("retries", summary["retries"], f"after {summary['injected_503s']} injected 503s"),
+        (
+            "refresh calls",
+            summary["refresh_calls"],
+            f"for {plural(summary['unauthorized_replayed'], 'request')} answered 401",
+        ),
+        ("retries", summary["retries"], f"after {plural(summary['injected_503s'], 'injected 503')}"),
         ("errors", summary["errors"], "channels whose streams could not be fetched"),
-        ("wall time", f"{summary['wall_time_s']:.2f} s", f"{summary['concurrency']} requests in flight at most"),
+        (
+            "wall time",
+            f"{summary['wall_time_s']:.2f} s",
+            f"{plural(summary['concurrency'], 'request')} in flight at most",
+        ),
         ("requests/s", f"{summary['requests_per_s']:,}", f"on {summary['backend']}"),
     ]
     print_table("Summary", ["", ("value", "right"), ""], rows)

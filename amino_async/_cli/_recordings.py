@@ -8,36 +8,41 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import AminoClient, AminoError, Recording
-from ._commands import Command, _add_global_options
-from ._output import CliError, console, emit_json, print_table, to_json
+from ._commands import AddCommand, Command, add_command, value_may_start_with_dash
+from ._output import CliError, console, emit_json, plural, print_table, to_json
 from ._session import Settings, open_client
 
 __all__ = ["add_recordings_command"]
 
 
-def add_recordings_command(parser: argparse.ArgumentParser) -> None:
-    """Add ``recordings list|schedule|delete`` to the command line's parser."""
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+def add_recordings_command(command: AddCommand) -> None:
+    """Add ``recordings list|schedule|delete`` (an extension of ``build_parser``)."""
     summary = "List, schedule and delete the recordings of a profile (default: the logged-in one)."
-    recordings = commands.add_parser("recordings", help=summary, description=summary)
+    recordings = command("recordings", _list, summary)
     actions = recordings.add_subparsers(title="actions", metavar="ACTION", required=True)
 
     def action(name: str, run: Command, text: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = actions.add_parser(name, help=text, description=text)
-        _add_global_options(sub, top=False)
-        sub.add_argument("--profile", metavar="PROFILE_ID", help="act as this profile of the account")
-        sub.set_defaults(run=run)
+        sub = add_command(actions, name, run, text)
+        sub.add_argument(
+            "--profile",
+            metavar="PROFILE_ID",
+            help="act as this profile of the account (default: the logged-in profile)",
+        )
         return sub
 
     listing = action("list", _list, "List the profile's recordings, a page (100) at a time.")
-    listing.add_argument("--search", metavar="WORDS", help="only recordings whose title has these words")
-    listing.add_argument("--page", type=_positive, default=1, metavar="N", help="page number (default 1)")
+    value_may_start_with_dash(
+        listing.add_argument("--search", metavar="WORDS", help="only recordings whose title has these words")
+    )
+    listing.add_argument("--page", type=_positive, default=1, metavar="N", help="page number (default: %(default)s)")
     listing.add_argument("--all", action="store_true", help="every page")
     schedule = action("schedule", _schedule, "Record broadcast slots (their ids from the EPG).")
-    schedule.add_argument("slot_ids", nargs="+", metavar="SLOT_ID")
+    schedule.add_argument("slot_ids", nargs="+", metavar="SLOT_ID", help="a broadcast slot's id (see 'epg')")
     schedule.add_argument("--favourite", action="store_true", default=None, help="mark them favourite")
     delete = action("delete", _delete, "Delete recordings.")
-    delete.add_argument("recording_ids", nargs="+", metavar="RECORDING_ID")
+    delete.add_argument(
+        "recording_ids", nargs="+", metavar="RECORDING_ID", help="a recording's id (see 'recordings list')"
+    )
 
 
 def _positive(text: str) -> int:
@@ -69,12 +74,12 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
     async with _profile_client(args, settings) as client:
         if args.all:
             recordings = [r async for r in client.recordings.iterate(search=args.search)]
-            caption = f"{len(recordings)} recordings"
+            caption = plural(len(recordings), "recording")
         else:
             page = await client.recordings.search(search=args.search, page_number=args.page)
             recordings = list(page.items)
             more = f"; --page {page.number + 1} for more" if page.has_next else ""
-            caption = f"page {page.number}: {len(recordings)} recordings{more}"
+            caption = f"page {page.number}: {plural(len(recordings), 'recording')}{more}"
     if settings.json:
         emit_json(recordings)
         return 0
@@ -128,7 +133,7 @@ async def _schedule(args: argparse.Namespace, settings: Settings) -> int:
     if settings.json:
         emit_json([to_json(r) for r in done])
     else:
-        print_table(None, _COLUMNS, _rows(done), caption=f"{len(done)} of {len(args.slot_ids)} scheduled")
+        print_table(None, _COLUMNS, _rows(done), caption=f"{len(done):,} of {len(args.slot_ids):,} scheduled")
     _report_failures(failed, len(args.slot_ids))
     return 0
 

@@ -109,6 +109,9 @@ def read_password(*, from_stdin: bool) -> str:
         password = getpass.getpass("Password: ")
     except EOFError:  # Ctrl-D
         password = ""
+    except KeyboardInterrupt:  # Ctrl-C: end the prompt's line (getpass writes no newline then), then stop
+        _end_the_line(sys.stderr)
+        raise
     if not password:
         raise CliError("no password given", status=2)
     return password
@@ -124,6 +127,18 @@ def read_username(settings: Settings) -> str:
         username = input("Username: ").strip()
     except EOFError:  # Ctrl-D
         username = ""
+    except KeyboardInterrupt:  # Ctrl-C: input() wrote its prompt on stdout
+        _end_the_line(sys.stdout)
+        raise
     if not username:
         raise CliError("no username given", status=2)
     return username
+
+
+def _end_the_line(stream: Any) -> None:
+    """Put the cursor on a line of its own after a prompt that Ctrl-C ended (exit 130 follows, quietly)."""
+    try:
+        stream.write("\n")
+        stream.flush()
+    except (OSError, ValueError):  # a stream already closed: nothing to tidy
+        pass

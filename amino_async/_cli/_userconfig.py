@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import AminoClient, ApiError, FavouriteChannelList
 from ..resources import Fanout
 from ._commands import AddCommand, add_command
-from ._output import CliError, console, emit_json, print_table, to_json
+from ._output import CliError, console, emit_json, plural, print_table, to_json
 from ._session import Settings, open_client
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ __all__ = ["add_userconfig_commands"]
 
 #: Requests in flight at once when a command makes one per list or per channel.
 _CONCURRENCY = 8
+_PROFILE_ID = "the profile's id (see 'amino-async profiles')"
+_LIST_ID = "the favourite list's id (see 'amino-async favourites')"
 
 
 def add_userconfig_commands(command: AddCommand) -> None:
@@ -34,17 +36,17 @@ def add_userconfig_commands(command: AddCommand) -> None:
     actions = profiles.add_subparsers(title="actions", metavar="ACTION")
     add_command(actions, "list", _list_profiles, "List the profiles of the account (the default).")
     create = add_command(actions, "create", _create_profile, "Create a profile.")
-    create.add_argument("name", metavar="NAME")
+    create.add_argument("name", metavar="NAME", help="the profile's name")
     create.add_argument("--child", action="store_true", help="a child profile: adult content is blocked")
     create.add_argument("--age-limit", type=_age, metavar="AGE", help="the profile's age limit")
     create.add_argument("--default", action="store_true", help="make it the default profile")
     rename = add_command(actions, "rename", _rename_profile, "Rename a profile.")
-    rename.add_argument("profile_id", metavar="PROFILE_ID")
-    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("profile_id", metavar="PROFILE_ID", help=_PROFILE_ID)
+    rename.add_argument("name", metavar="NAME", help="the profile's new name")
     delete = add_command(
         actions, "delete", _delete_profile, "Delete a profile, with its recordings, settings and favourites."
     )
-    delete.add_argument("profile_id", metavar="PROFILE_ID")
+    delete.add_argument("profile_id", metavar="PROFILE_ID", help=_PROFILE_ID)
 
     favourites = command(
         "favourites", _list_favourites, "List the favourite channel lists of a profile, with their channels."
@@ -53,20 +55,20 @@ def add_userconfig_commands(command: AddCommand) -> None:
     actions = favourites.add_subparsers(title="actions", metavar="ACTION")
     _profile_option(add_command(actions, "list", _list_favourites, "List the lists and their channels (the default)."))
     show = _profile_option(add_command(actions, "show", _show_favourites, "List the channels of one list, in order."))
-    show.add_argument("list_id", metavar="LIST_ID")
+    show.add_argument("list_id", metavar="LIST_ID", help=_LIST_ID)
     create = _profile_option(add_command(actions, "create", _create_favourites, "Create an empty list."))
-    create.add_argument("name", metavar="NAME")
+    create.add_argument("name", metavar="NAME", help="the list's name")
     rename = _profile_option(add_command(actions, "rename", _rename_favourites, "Rename a list."))
-    rename.add_argument("list_id", metavar="LIST_ID")
-    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("list_id", metavar="LIST_ID", help=_LIST_ID)
+    rename.add_argument("name", metavar="NAME", help="the list's new name")
     delete = _profile_option(add_command(actions, "delete", _delete_favourites, "Delete a list."))
-    delete.add_argument("list_id", metavar="LIST_ID")
+    delete.add_argument("list_id", metavar="LIST_ID", help=_LIST_ID)
     add = _profile_option(add_command(actions, "add", _add_favourites, "Add channels at the end of a list."))
-    add.add_argument("list_id", metavar="LIST_ID")
-    add.add_argument("channel_ids", nargs="+", metavar="CHANNEL_ID")
+    add.add_argument("list_id", metavar="LIST_ID", help=_LIST_ID)
+    add.add_argument("channel_ids", nargs="+", metavar="CHANNEL_ID", help="a channel to add, at the end, in order")
     remove = _profile_option(add_command(actions, "remove", _remove_favourites, "Take channels out of a list."))
-    remove.add_argument("list_id", metavar="LIST_ID")
-    remove.add_argument("channel_ids", nargs="+", metavar="CHANNEL_ID")
+    remove.add_argument("list_id", metavar="LIST_ID", help=_LIST_ID)
+    remove.add_argument("channel_ids", nargs="+", metavar="CHANNEL_ID", help="a channel to take out of the list")
 
 
 def _profile_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -160,7 +162,7 @@ async def _list_favourites(args: argparse.Namespace, settings: Settings) -> int:
         None,
         [("id", "left", False), "name", ("channels", "right")],
         ((row["id"], row["name"], len(row["channels"])) for row in rows),
-        caption=f"{len(rows)} favourite lists",
+        caption=plural(len(rows), "favourite list"),
     )
     return 0
 
@@ -193,7 +195,7 @@ async def _show_favourites(args: argparse.Namespace, settings: Settings) -> int:
         None,
         [("#", "right"), ("channel id", "left", False)],
         ((number, channel.id) for number, channel in enumerate(channels, 1)),
-        caption=f"{len(channels)} channels in list {args.list_id}",
+        caption=f"{plural(len(channels), 'channel')} in list {args.list_id}",
     )
     return 0
 
@@ -252,7 +254,7 @@ async def _change_channels(args: argparse.Namespace, settings: Settings, *, add:
     if settings.json:
         emit_json({"list_id": args.list_id, key: done, "failed": [{"channel_id": c, "error": e} for c, e in failed]})
     else:
-        print(f"{key.capitalize()} {len(done)} of {len(channel_ids)} channels ({args.list_id}).")
+        print(f"{key.capitalize()} {len(done):,} of {plural(len(channel_ids), 'channel')} ({args.list_id}).")
     if failed:
         channel_id, error = failed[0]
         more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""

@@ -45,7 +45,7 @@ class PasswordReset(APIResource):
     :class:`~amino_async._resource.PublicRoute`), so a client made without any way in can make them::
 
         async with AminoClient("https://customer.domain") as anonymous:
-            await anonymous.password_reset.request("me@example.com")
+            await anonymous.password_reset.request("user@example.com")
     """
 
     __slots__ = ()

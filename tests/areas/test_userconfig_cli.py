@@ -90,7 +90,7 @@ def test_favourites_lists_show_and_change_channels_in_order(
     status, out, _ = cli(capsys, "favourites", "--json")
     assert json.loads(out) == [{"raw": {}, "id": sports, "name": "Sports", "channels": channels}]
     status, out, _ = cli(capsys, "favourites")
-    assert "Sports" in out and "1 favourite lists" in out
+    assert "Sports" in out and "1 favourite list\n" in out
 
     status, out, _ = cli(capsys, "favourites", "remove", sports, channels[1], "--json")
     assert json.loads(out) == {"list_id": sports, "removed": [channels[1]], "failed": []}

@@ -23,7 +23,7 @@ from .conftest import SlowReplies, free_port
 
 pytestmark = pytest.mark.redis
 
-KEY = "https://customer.domain:443|me@example.com|-"
+KEY = "https://customer.domain:443|user@example.com|-"
 
 
 def tokens(n: int, *, received_at: float | None = None) -> Tokens:
