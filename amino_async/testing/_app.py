@@ -26,6 +26,7 @@ from . import _catalogue as catalogue
 from ._areas import ROUTES, admin, commerce, legacy, playback
 from ._areas import recordings as recordings_area
 from ._areas import users as users_area
+from ._areas._accounts import Accounts
 from ._areas.auth import SESSION_COOKIE
 from ._digest import DigestAuthority
 from ._responses import JSON, answer, dumps, entity_error, jsonapi_error, unauthorized_error
@@ -144,8 +145,11 @@ class FakeAmino:
         token_book: the tokens and session cookies issued (``TokenBook``).
         digest: the Digest challenges of the legacy login (``DigestAuthority``).
         catalogue_ids: the id schemes of ``seed`` (``CatalogueIds``).
-        user_config: the users area's state (``UserConfig``): favourite lists, channel locks, PINs, market
-            segments, reset codes; profiles and passwords live on the users themselves.
+        accounts: every user's account record (``Accounts``): name, contact details, flags, market segments,
+            registration state, external reference, BSS fields; one record a user, which the users area serves
+            the user and the admin area the operator, each writing what its calls change.
+        user_config: the users area's state (``UserConfig``): favourite lists, channel locks, PINs, reset
+            codes; profiles and passwords live on the users themselves.
     """
 
     def __init__(
@@ -178,10 +182,12 @@ class FakeAmino:
         self.directory = UserDirectory([default_user()] if users is None else users)
         self.token_book = TokenBook()
         self.digest = DigestAuthority()
+        #: The account records, one a user: the users area and the admin area read and write them.
+        self.accounts = Accounts(seed)
         #: What the users area wrote: favourites, channel locks, PINs, reset codes (``fake.user_config.reset()``).
-        self.user_config = users_area.UserConfig()
-        # The admin and legacy areas' state: accounts, grants, licenses, permissions, ...; favourite tags.
-        self.admin = admin.AdminState(seed)
+        self.user_config = users_area.UserConfig(self.accounts)
+        # The admin and legacy areas' state: grants, licenses, permissions, ...; favourite tags.
+        self.admin = admin.AdminState(seed, self.accounts)
         self.legacy = legacy.LegacyState()
         self._faults = FaultTable()
         self._admin = _admin_app(self)

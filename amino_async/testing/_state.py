@@ -61,8 +61,10 @@ class FakeUser:
     """An account of the fake: credentials, the numeric user id, profiles and user flags.
 
     ``profiles`` and ``password`` may be replaced (the users area does, as the API writes them); the new value is
-    checked as at construction. ``username``, ``user_id``, ``flags`` and ``operator`` are fixed. ``operator``
-    marks an operator (service) account, whose tokens may make the admin calls (the admin area's).
+    checked as at construction. ``username``, ``user_id``, ``flags`` and ``operator`` are fixed. ``flags`` are the
+    ones the user's account record starts with: the record (``fake.accounts``) holds them as an operator changes
+    them. ``operator`` marks an operator (service) account, whose tokens may make the admin calls (the admin
+    area's).
     """
 
     username: str = attrs.field(on_setattr=attrs.setters.frozen)

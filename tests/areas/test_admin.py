@@ -208,7 +208,7 @@ async def test_service_login_is_a_method_and_its_session_logs_in(fake: FakeAmino
     assert "amino_session" not in repr(session)
     operator = user.with_auth(session)
     await operator.admin.users.add_flag(USER_ID, "VIP")
-    assert fake.admin.account(fake.directory.resolve(USER_ID)).flags == ["VIP"]  # type: ignore[arg-type]
+    assert fake.accounts.of(fake.directory.resolve(USER_ID)).flags == ["VIP"]  # type: ignore[arg-type]
 
 
 async def test_an_operator_may_log_in_with_a_password_too(wire: Exchanges) -> None:
@@ -270,7 +270,7 @@ async def test_a_plain_end_users_token_is_refused_every_admin_call(
     assert refused.value.status == 403
     assert refused.value.errors and refused.value.errors[0].code in ("0523AC", "403")
     assert (dict(fake.admin.grants), dict(fake.admin.network_permissions), len(fake.users)) == before
-    assert fake.admin.account(fake.directory.resolve(USER_ID)).flags == []  # type: ignore[arg-type]
+    assert fake.accounts.of(fake.directory.resolve(USER_ID)).flags == []  # type: ignore[arg-type]
 
 
 # --- users ---------------------------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ async def test_create_a_user_who_can_then_log_in(fake: FakeAmino, wire: Exchange
     assert sent.status == 201 and sent.response_body == b"CREATED"
     created = fake.directory.by_name("ada@example.com")
     assert created is not None and not created.operator
-    account = fake.admin.account(created)
+    account = fake.accounts.of(created)
     assert (account.full_name, account.external_reference, account.flags) == ("Ada Lovelace", "BSS-42", ["TEST_FLAG1"])
     listed = [u for u in (await admin.admin.users.list()).items if u.email == "ada@example.com"]
     assert isinstance(listed[0], User)
@@ -335,14 +335,14 @@ async def test_users_are_listed_a_hundred_a_page_to_the_end(
     assert len(set(every)) == 250
     pages = [parse_qs(e.query)["page_number"] for e in wire.seen if e.path == "/api/users/v1/users"]
     assert pages[-3:] == [["1"], ["2"], ["3"]]
-    fake.admin.account(fake.directory.resolve("20000")).state = "DELETED"  # type: ignore[arg-type]
+    fake.accounts.of(fake.directory.resolve("20000")).state = "DELETED"  # type: ignore[arg-type]
     deleted = await admin.admin.users.list(registration_status="DELETED")
     assert [u.id for u in deleted.items] == ["20000"]
     assert parse_qs(wire.seen[-1].query)["registration_status"] == ["DELETED"]
 
 
 async def test_market_segments_are_replaced_not_added(fake: FakeAmino, wire: Exchanges, admin: AminoClient) -> None:
-    ids = list(fake.admin.segments)
+    ids = list(fake.accounts.segments)
     await admin.admin.users.set_market_segments(USER_ID, ids[:2])
     sent = wire.last("PUT")
     assert sent.path == f"/api/users/v1/management/users/{USER_ID}/relationships/market_segments"
@@ -351,7 +351,7 @@ async def test_market_segments_are_replaced_not_added(fake: FakeAmino, wire: Exc
     await admin.admin.users.set_market_segments(USER_ID, [ids[3]])
     segments = await admin.admin.users.market_segments(USER_ID)
     assert segments == [MarketSegment(id=ids[3], name="business")]
-    assert fake.admin.account(fake.directory.resolve(USER_ID)).market_segments == [ids[3]]  # type: ignore[arg-type]
+    assert fake.accounts.of(fake.directory.resolve(USER_ID)).market_segments == [ids[3]]  # type: ignore[arg-type]
     await admin.admin.users.set_market_segments(USER_ID, [])
     assert await admin.admin.users.market_segments(USER_ID) == []
     with pytest.raises(BadRequestError):
@@ -363,7 +363,7 @@ async def test_market_segments_are_replaced_not_added(fake: FakeAmino, wire: Exc
 
 
 async def test_user_flags_are_added_and_taken_away(fake: FakeAmino, wire: Exchanges, admin: AminoClient) -> None:
-    account = fake.admin.account(fake.directory.resolve(USER_ID))  # type: ignore[arg-type]
+    account = fake.accounts.of(fake.directory.resolve(USER_ID))  # type: ignore[arg-type]
     await admin.admin.users.add_flag(USER_ID, "LICENSE_PURCHASE_RESTRICTED")
     await admin.admin.users.add_flag(USER_ID, "LICENSE_PURCHASE_RESTRICTED")
     sent = wire.last("PUT")
@@ -647,7 +647,7 @@ async def test_bss_accounts_are_created_suspended_activated_renamed_and_deleted(
     assert (sent.status, sent.response_body) == (200, b"CREATED")
     grace = fake.directory.by_name("grace@example.com")
     assert grace is not None
-    account = fake.admin.account(grace)
+    account = fake.accounts.of(grace)
     assert (account.state, account.cid, account.purchase_pin, account.dob) == (
         "UNREGISTERED",
         "C-1",
@@ -782,7 +782,7 @@ async def test_reset_forgets_the_admin_state(fake: FakeAmino, admin: AminoClient
     await admin.admin.users.add_flag(USER_ID, "VIP")
     fake.admin.reset()
     assert fake.admin.granted(USER_ID) == [] and fake.admin.channel_licenses == {}
-    assert fake.admin.account(fake.directory.resolve(USER_ID)).flags == []  # type: ignore[arg-type]
+    assert fake.accounts.of(fake.directory.resolve(USER_ID)).flags == []  # type: ignore[arg-type]
 
 
 # --- bulk grants ---------------------------------------------------------------------------------------------
@@ -985,7 +985,7 @@ async def test_every_operation_is_checked_against_its_file(
     channel = fake.channel_id(1)
     await admin.admin.users.create(new_user())
     await admin.admin.users.list()
-    await admin.admin.users.set_market_segments(USER_ID, list(fake.admin.segments)[:1])
+    await admin.admin.users.set_market_segments(USER_ID, list(fake.accounts.segments)[:1])
     await admin.admin.users.market_segments(USER_ID)
     await admin.admin.users.add_flag(USER_ID, "VIP")
     await admin.admin.users.remove_flag(USER_ID, "VIP")

@@ -361,11 +361,15 @@ async def test_the_channel_lock_is_read_and_set_with_the_pin(
 async def test_market_segments(fake: FakeAmino, client: AminoClient, other: AminoClient, recording: Recording) -> None:
     segments = await client.market_segments.list()
     assert last(recording).path == f"/api/users/v1/users/{USER_ID}/relationships/market_segments"
-    assert [s.name for s in segments] == list(fake.user_config.segments_of(USER_ID))
-    fake.user_config.market_segments[OTHER_ID] = ("fibre", "premium")
+    assert [s.name for s in segments] == list(fake.accounts.segment_names(fake.default_user))
+    assert [s.id for s in segments] == fake.accounts.of(fake.default_user).market_segments
+    by_name = {name: ident for ident, name in fake.accounts.segments.items()}
+    other_user = fake.directory.resolve(OTHER_ID)
+    assert other_user is not None
+    fake.accounts.of(other_user).market_segments = [by_name["fibre"], by_name["business"]]
     found = await other.market_segments.list()
-    assert [s.name for s in found] == ["fibre", "premium"]
-    assert all(isinstance(s, MarketSegment) and s.id for s in found)
+    assert [(s.id, s.name) for s in found] == [(by_name["fibre"], "fibre"), (by_name["business"], "business")]
+    assert all(isinstance(s, MarketSegment) for s in found)
     assert [s.name for s in await client.market_segments.list()] == [s.name for s in segments]
     with pytest.raises(PermissionDeniedError):
         await client.market_segments.list(user_id=OTHER_ID)
@@ -579,7 +583,7 @@ async def test_500_users_at_once_each_write_lands_on_its_own_user_only(fake: Fak
         (own,) = config.lists_of(user.user_id, user.default_profile.id)
         assert (own.id, own.name, own.channels) == (lists[user.user_id], f"List of {i}", [fake.channel_id(i % 30)])
         assert config.lock_of(user.user_id).locked_channels == (fake.channel_id(i % 7),)
-        assert config.details[user.user_id].name == {"full_name": f"Viewer {i}"}
+        assert fake.accounts.of(user).name() == {"full_name": f"Viewer {i}"}
     assert config.lists_of(USER_ID, MAIN) == []
     assert len(config.favourite_lists) == count
     # Every request went with its own user's token.

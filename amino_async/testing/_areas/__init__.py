@@ -24,13 +24,14 @@ named as the SDK's ``models/`` and ``resources/`` name the area (``recordings.py
    creates it in ``__init__`` as a public attribute (``self.recordings = recordings.Recordings()``),
    which tests read and reset (``fake.recordings.reset()``); the logic stays in the area, so
    ``FakeAmino`` stays small. Seed new state from the deterministic catalogue (``fake.catalogue_ids``,
-   ``fake.channel_count``) so that ids agree with the rest of the fake.
+   ``fake.channel_count``) so that ids agree with the rest of the fake. What two areas both serve is
+   kept once: a user's account record (name, contact details, flags, market segments, registration)
+   is ``fake.accounts`` (``_accounts.Accounts``), which the users and the admin areas read and write.
 
 4. Refusals as the file documents them: its error shape and status for a bad parameter or body
    (``bad_request`` for the common 400), 404 for an id that does not exist (``not_found_error`` or the
    file's own shape), and ``not_yours`` (403) for a ``{user_id}`` that is not the bearer's
-   (``users.owned_user``). Profile paths need the same for ``{user_profile_id}``: the first area that
-   has one writes ``owned_profile`` beside ``owned_user``, for every other to reuse.
+   (``users.owned_user``), and the same for a ``{user_profile_id}`` (``users.owned_profile``).
 
 5. Tests in ``tests/testing/test_fake_<area>.py``, asyncio and trio: what the fake answered and stored.
 """

@@ -5,11 +5,13 @@ Admin calls need an operator's token (a ``FakeUser`` with ``operator=True``: ``f
 ``operator_only`` is the one check every admin handler makes, answering a plain end user's token 403. The
 user-scoped licensing reads and the purchase also take the user's own token (``own_or_operator``).
 
-State lives in ``fake.admin`` (:class:`AdminState`), per user id: accounts (registration state, flags, market
-segments, BSS fields), granted packages (a list: a package granted twice shows twice), channel licenses (those
-made by a grant carry its template id), licenses (grants and purchases), entitlements, set-top boxes; and the
-deployment's network permissions and their links to channels. License packages are derived from the catalogue's
-products, their templates from its channels, so ids agree with the rest of the fake.
+The account records an operator edits (registration state, flags, market segments, name and contact details,
+BSS fields) are ``fake.accounts`` (``_accounts.Accounts``), one record a user, which the users area serves to the
+user too. The rest lives in ``fake.admin`` (:class:`AdminState`), per user id: granted packages (a list: a package
+granted twice shows twice), channel licenses (those made by a grant carry its template id), licenses (grants and
+purchases), entitlements, set-top boxes; and the deployment's network permissions and their links to channels.
+License packages are derived from the catalogue's products, their templates from its channels, so ids agree with
+the rest of the fake.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .._digest import DigestAuthority
 from .._responses import answer, bad_request, dumps, entity_error, jsonapi_error, not_yours
 from .._routing import Call, FakeRoute
 from .._state import FakeUser, default_profiles
+from ._accounts import DEFAULT_PURCHASE_PIN, Account, Accounts
 from .auth import SESSION_COOKIE
 from .users import owned_user
 
@@ -43,39 +46,14 @@ LICENSES_PAGE_SIZE = 1000
 #: Channels each package's templates are drawn from, and how many templates a package has at most.
 _TEMPLATE_POOL = 60
 _TEMPLATES_PER_PACKAGE = 3
-MARKET_SEGMENTS = ("fibre", "dsl", "mobile", "business")
 SERVICES = frozenset({"live", "npvr", "lpvr", "catchup", "startover"})
 _FLAG = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _PIN = re.compile(r"[0-9]{4}")
 _TEXT = {"content-type": "text/plain; charset=utf-8"}
-_DEFAULT_PURCHASE_PIN = "0000"
 _TEN_YEARS = 10 * 365 * 86400
 
 
 # --- state ---------------------------------------------------------------------------------------------------
-
-
-@attrs.define
-class Account:
-    """What the admin API knows of a user besides their login: their ``UserEntity`` and BSS fields."""
-
-    user_id: str
-    email: str
-    full_name: str
-    registration_timestamp: int
-    expiry_timestamp: int
-    state: str = "REGISTERED"
-    previous_state: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    telephone: str | None = None
-    external_reference: str | None = None
-    is_demo_user: bool = False
-    cid: str | None = None
-    purchase_pin: str = attrs.field(default=_DEFAULT_PURCHASE_PIN, repr=False)
-    dob: str | None = None
-    flags: list[str] = attrs.field(factory=list)
-    market_segments: list[str] = attrs.field(factory=list)
 
 
 @attrs.frozen
@@ -118,23 +96,21 @@ class LicenseRecord:
 class AdminState:
     """The admin area's state (``fake.admin``): see the module docstring. ``reset()`` forgets it all."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, accounts: Accounts) -> None:
         self.seed = seed
+        self._accounts = accounts  # ``fake.accounts``, shared with the users area: only for ``reset()``
         #: The Digest authority of loginService (realm "service").
         self.digest = DigestAuthority(SERVICE_REALM)
         self._ids = IdScheme.for_kind(seed, "admin")
         self._package_ids = IdScheme.for_kind(seed, "license_package")
         self._template_ids = IdScheme.for_kind(seed, "license_template")
-        segment_ids = IdScheme.for_kind(seed, "market_segment")
-        #: The deployment's market segments, by id.
-        self.segments: dict[str, str] = {segment_ids.make(i): name for i, name in enumerate(MARKET_SEGMENTS)}
         self.reset()
 
     def reset(self) -> None:
-        """Forget every account change, grant, license, permission, entitlement and set-top box."""
+        """Forget every grant, license, permission, entitlement and set-top box, and every account change (the
+        user's own included: ``fake.accounts`` is one record a user)."""
         self._serial = 0
-        self.accounts: dict[str, Account] = {}
-        self._emails: dict[str, str] = {}  # e-mail -> user id, for accounts whose e-mail is not their username
+        self._accounts.reset()
         #: Package ids granted, per user id, one entry per grant.
         self.grants: dict[str, list[str]] = {}
         #: Channel licenses per user id, by license id.
@@ -180,36 +156,6 @@ class AdminState:
         """A fresh id for something the admin API creates."""
         self._serial += 1
         return self._ids.make(self._serial)
-
-    def account(self, user: FakeUser) -> Account:
-        """The account of a user, made on first use from their login."""
-        found = self.accounts.get(user.user_id)
-        if found is None:
-            found = self.accounts[user.user_id] = Account(
-                user_id=user.user_id,
-                email=user.username,
-                full_name=user.username.split("@")[0].replace(".", " ").title(),
-                registration_timestamp=1_526_549_811,
-                expiry_timestamp=1_926_525_714,
-                flags=list(user.flags),
-            )
-        return found
-
-    def by_email(self, fake: FakeAmino, email: str) -> FakeUser | None:
-        """The user whose account e-mail (else username) is ``email``."""
-        user_id = self._emails.get(email)
-        if user_id is not None:
-            return fake.directory.resolve(user_id)
-        user = fake.directory.by_name(email)
-        if user is not None and self.account(user).email != email:
-            return None  # that user's e-mail has changed
-        return user
-
-    def set_email(self, account: Account, email: str) -> None:
-        """Change an account's e-mail."""
-        self._emails.pop(account.email, None)
-        account.email = email
-        self._emails[email] = account.user_id
 
     def grant(self, fake: FakeAmino, user_id: str, package: Package) -> None:
         """Record a grant: the package, a channel license per template and a license of the package."""
@@ -331,28 +277,15 @@ def _page_number(call: Call) -> int | str:
 
 
 def _user_resource(account: Account) -> dict[str, object]:
-    name: dict[str, object] = {"full_name": account.full_name}
-    if account.first_name is not None:
-        name["first_name"] = account.first_name
-    if account.last_name is not None:
-        name["last_name"] = account.last_name
-    contact: dict[str, object] = {"email": account.email}
-    if account.telephone is not None:
-        contact["telephone_number_E123"] = account.telephone
-    registration: dict[str, object] = {
-        "registration_timestamp": account.registration_timestamp,
-        "expiry_timestamp": account.expiry_timestamp,
-        "current_registration_state": account.state,
-    }
-    if account.previous_state is not None:
-        registration["previous_registration_state"] = account.previous_state
+    """The operator's view of an account record: the user's own (``getUser``) but the PIN flag, which is of the
+    purchase PIN here."""
     attributes: dict[str, object] = {
-        "is_default_pin_code": account.purchase_pin == _DEFAULT_PURCHASE_PIN,
+        "is_default_pin_code": account.purchase_pin == DEFAULT_PURCHASE_PIN,
         "is_demo_user": account.is_demo_user,
-        "name": name,
-        "contact_details": contact,
+        "name": account.name(),
+        "contact_details": account.contact_details(),
         "security": {"password_hashing_algorithm": "digest", "licenses_must_auto_renew": False},
-        "registration_information": registration,
+        "registration_information": account.registration_information(),
         "user_flags": list(account.flags),
     }
     if account.external_reference is not None:
@@ -369,7 +302,7 @@ async def index_users(fake: FakeAmino, call: Call) -> Response:
     if isinstance(page, str):
         return bad_request(fake, page)
     status = call.request.query_params.get("registration_status")
-    accounts = [fake.admin.account(user) for user in fake.directory.all]
+    accounts = [fake.accounts.of(user) for user in fake.directory.all]
     if status is not None:
         accounts = [account for account in accounts if account.state == status]
     start = (page - 1) * USERS_PAGE_SIZE
@@ -410,11 +343,11 @@ async def create_user(fake: FakeAmino, call: Call) -> Response:
             "registration_information (registration_timestamp, expiry_timestamp, current_registration_state) "
             "are required",
         )
-    if fake.admin.by_email(fake, email) is not None or fake.directory.by_name(email) is not None:
+    if fake.accounts.by_email(fake.directory, email) is not None or fake.directory.by_name(email) is not None:
         return bad_request(fake, "A user with this e-mail address exists")
     password = _string(body, "security", "new_password") or secrets.token_urlsafe(12)
     user = fake.add_user(email, password)
-    account = fake.admin.account(user)
+    account = fake.accounts.of(user)
     account.full_name = full_name
     account.first_name = _string(body, "name", "first_name")
     account.last_name = _string(body, "name", "last_name")
@@ -422,7 +355,7 @@ async def create_user(fake: FakeAmino, call: Call) -> Response:
     account.external_reference = _string(body, "external_reference")
     account.is_demo_user = body.get("is_demo_user") is True
     account.registration_timestamp, account.expiry_timestamp, account.state = registered, expiry, state
-    account.purchase_pin = _string(body, "security", "purchase_pin") or _DEFAULT_PURCHASE_PIN
+    account.purchase_pin = _string(body, "security", "purchase_pin") or DEFAULT_PURCHASE_PIN
     flags = body.get("user_flags")
     if isinstance(flags, list):
         account.flags = [flag for flag in flags if isinstance(flag, str)]
@@ -435,11 +368,7 @@ async def get_market_segments(fake: FakeAmino, call: Call) -> Response:
     user = admin_user(fake, call)
     if isinstance(user, Response):
         return user
-    segments = fake.admin.segments
-    data = [
-        {"type": "MarketSegment", "id": ident, "attributes": {"name": segments[ident]}}
-        for ident in fake.admin.account(user).market_segments
-    ]
+    data = fake.accounts.segment_resources(fake.accounts.of(user))
     return answer(fake, 200, dumps({"data": data}))
 
 
@@ -457,10 +386,10 @@ async def set_market_segments(fake: FakeAmino, call: Call) -> Response:
     ):
         return bad_request(fake, "The body must be an array of {id, type: MarketSegment}")
     ids = list(dict.fromkeys(item["id"] for item in body))
-    unknown = [ident for ident in ids if ident not in fake.admin.segments]
+    unknown = [ident for ident in ids if ident not in fake.accounts.segments]
     if unknown:
         return bad_request(fake, f"Unknown market segment {unknown[0][:60]!r}")
-    fake.admin.account(user).market_segments = ids
+    fake.accounts.of(user).market_segments = ids
     return answer(fake, 204, b"", media_type=None)
 
 
@@ -479,7 +408,7 @@ async def add_user_flag(fake: FakeAmino, call: Call) -> Response:
     flag = _flag(fake, call)
     if isinstance(flag, Response):
         return flag
-    flags = fake.admin.account(user).flags
+    flags = fake.accounts.of(user).flags
     if flag not in flags:
         flags.append(flag)
     return answer(fake, 204, b"", media_type=None)
@@ -493,7 +422,7 @@ async def delete_user_flag(fake: FakeAmino, call: Call) -> Response:
     flag = _flag(fake, call)
     if isinstance(flag, Response):
         return flag
-    flags = fake.admin.account(user).flags
+    flags = fake.accounts.of(user).flags
     if flag not in flags:
         return bad_request(fake, "The user does not have this flag")
     flags.remove(flag)
@@ -735,7 +664,7 @@ async def create_license(fake: FakeAmino, call: Call) -> Response:
     pin = _string(data, "meta", "authorization", "pin_code")
     if not isinstance(data, dict) or data.get("type") != "License" or not product_id or not payment_method or not pin:
         return _purchase_error(fake, 400, "31201", "Bad Request", "Expected a License with a product and a PIN")
-    if pin != fake.admin.account(user).purchase_pin:
+    if pin != fake.accounts.of(user).purchase_pin:
         detail = "The PIN code that you supplied does not match the one we have stored for the account."
         return _purchase_error(fake, 403, "10200", "Incorrect PIN code", detail)
     index = catalogue_ids(fake.seed).product.parse(product_id)
@@ -971,12 +900,12 @@ def _bss_user(fake: FakeAmino, call: Call, params: Mapping[str, str]) -> FakeUse
     email = params.get("email")
     if not email:
         return legacy_error(fake, 400, 2000, "Parameter 'email' is required")
-    user = fake.admin.by_email(fake, email)
+    user = fake.accounts.by_email(fake.directory, email)
     return user if user is not None else legacy_error(fake, 404, 2004, "No user with this e-mail address")
 
 
 def _cid_taken(fake: FakeAmino, cid: str, other_than: str | None = None) -> bool:
-    return any(account.cid == cid and account.user_id != other_than for account in fake.admin.accounts.values())
+    return any(account.cid == cid and account.user_id != other_than for account in fake.accounts.records.values())
 
 
 async def bss_create_user(fake: FakeAmino, call: Call) -> Response:
@@ -990,9 +919,9 @@ async def bss_create_user(fake: FakeAmino, call: Call) -> Response:
         return legacy_error(fake, 400, 2000, "Parameters service, email, cid and purchase_pin are required")
     if _PIN.fullmatch(pin) is None:
         return legacy_error(fake, 400, 2001, "purchase_pin must be 4 digits")
-    existing = fake.admin.by_email(fake, email)
+    existing = fake.accounts.by_email(fake.directory, email)
     if existing is not None:
-        account = fake.admin.account(existing)
+        account = fake.accounts.of(existing)
         if account.state != "DELETED":
             return legacy_error(fake, 400, 2002, "A user with this e-mail address exists")
         account.state, account.previous_state = account.previous_state or "UNREGISTERED", "DELETED"
@@ -1000,7 +929,7 @@ async def bss_create_user(fake: FakeAmino, call: Call) -> Response:
     if _cid_taken(fake, cid):
         return legacy_error(fake, 400, 2003, "The customer id belongs to another user")
     user = fake.add_user(email, secrets.token_urlsafe(12))
-    account = fake.admin.account(user)
+    account = fake.accounts.of(user)
     account.state, account.cid, account.purchase_pin = "UNREGISTERED", cid, pin
     account.dob = params.get("dob")
     return _text(fake, 200, "CREATED")
@@ -1012,19 +941,23 @@ async def bss_edit_user(fake: FakeAmino, call: Call) -> Response:
     user = _bss_user(fake, call, params)
     if isinstance(user, Response):
         return user
-    account = fake.admin.account(user)
+    account = fake.accounts.of(user)
     action, pin = params.get("action"), params.get("purchase_pin")
     if action not in ("SUSPEND", "ACTIVATE") or pin is None or _PIN.fullmatch(pin) is None:
         return legacy_error(fake, 400, 2000, "action (SUSPEND or ACTIVATE) and a 4-digit purchase_pin are required")
     if account.state == "DELETED":
         return legacy_error(fake, 400, 2005, "A deleted user is not updated")
     new_email, cid = params.get("new_email"), params.get("cid")
-    if new_email is not None and new_email != account.email and fake.admin.by_email(fake, new_email) is not None:
+    if (
+        new_email is not None
+        and new_email != account.email
+        and fake.accounts.by_email(fake.directory, new_email) is not None
+    ):
         return legacy_error(fake, 400, 2002, "A user with this e-mail address exists")
     if cid is not None and _cid_taken(fake, cid, account.user_id):
         return legacy_error(fake, 400, 2003, "The customer id belongs to another user")
     if new_email is not None:
-        fake.admin.set_email(account, new_email)
+        fake.accounts.set_email(account, new_email)
     if cid is not None:
         account.cid = cid
     account.purchase_pin = pin
@@ -1044,7 +977,7 @@ async def bss_delete_user(fake: FakeAmino, call: Call) -> Response:
         return user
     if params.get("suspend") != "true":
         return legacy_error(fake, 400, 2000, "Parameter 'suspend' must be 'true'")
-    account = fake.admin.account(user)
+    account = fake.accounts.of(user)
     if account.state == "DELETED":
         return legacy_error(fake, 400, 2005, "The user is deleted already")
     account.previous_state, account.state = account.state, "DELETED"
@@ -1060,7 +993,7 @@ async def link_stb(fake: FakeAmino, call: Call) -> Response:
     serial, email = form.get("serial_no"), form.get("email")
     if not serial or not email:
         return legacy_error(fake, 400, 2000, "serial_no and email are required")
-    user = fake.admin.by_email(fake, email)
+    user = fake.accounts.by_email(fake.directory, email)
     if user is None:
         return legacy_error(fake, 404, 2004, "No user with this e-mail address")
     linked = fake.admin.set_top_boxes.get(serial)
@@ -1068,7 +1001,7 @@ async def link_stb(fake: FakeAmino, call: Call) -> Response:
         return legacy_error(fake, 400, 2006, "The set-top box belongs to another user")
     link_id = linked[0] if linked is not None else fake.admin.new_id()
     fake.admin.set_top_boxes[serial] = (link_id, user.user_id)
-    body = {"id": link_id, "serialNo": serial, "user": {"id": user.user_id, "email": fake.admin.account(user).email}}
+    body = {"id": link_id, "serialNo": serial, "user": {"id": user.user_id, "email": fake.accounts.of(user).email}}
     return answer(fake, 200, dumps(body))
 
 

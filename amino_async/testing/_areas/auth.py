@@ -99,7 +99,7 @@ def _token_document(fake: FakeAmino, issued: IssuedTokens, now: int) -> bytes:
         "login_timestamp": now,
         "user_id": user.user_id,
         "user_profile_id": issued.record.profile.id,
-        "user_flags": list(user.flags),
+        "user_flags": list(fake.accounts.of(user).flags),  # as an operator set them now
         "access_token": issued.access_token,
         "expires_at_timestamp": _expires_at(fake, now, issued.access_lifetime),
         "refresh_token": issued.refresh_token,

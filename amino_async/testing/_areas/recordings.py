@@ -31,7 +31,7 @@ from .._catalogue import IdScheme, SlotInfo, catalogue_ids, schedule_ids, slot_i
 from .._responses import answer, bad_request, dumps, entity_error, not_yours, reported_now
 from .._routing import Call, FakeRoute
 from .._state import FakeUser
-from .users import owned_user
+from .users import owned_profile, owned_user
 
 if TYPE_CHECKING:
     from .._app import FakeAmino
@@ -237,13 +237,6 @@ class Recordings:
 # --- shared checks and shapes ----------------------------------------------------------------------
 
 
-def owned_profile(fake: FakeAmino, call: Call, param: str = "user_profile_id") -> str | None:
-    """The profile id ``call.params[param]`` names, when it is a profile of the bearer's user; None otherwise
-    (answer ``not_yours``). The profile check of every ``{user_profile_id}`` path, beside ``users.owned_user``."""
-    profile_id = call.params[param]
-    return profile_id if call.user.profile(profile_id) is not None else None
-
-
 def _v4_error(fake: FakeAmino, status: int, code: str, title: str, details: str) -> Response:
     """The v4 file's error body (JsonApiErrorEntity: its schema requires ``details``)."""
     error = {"id": _error_id(fake), "status": str(status), "code": code, "title": title, "details": details}
@@ -446,9 +439,10 @@ def _language(params: Mapping[str, str]) -> str | None:
 
 async def search_recordings(fake: FakeAmino, call: Call) -> Response:
     """``GET /api/recordings/v4/user_profiles/{user_profile_id}/recordings`` (searchRecordedSlots)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     params = call.request.query_params
     paging = _paging(params, sized=True)
     accepts = _search_filter(fake, params)
@@ -469,9 +463,10 @@ async def search_recordings(fake: FakeAmino, call: Call) -> Response:
 
 async def create_recording(fake: FakeAmino, call: Call) -> Response:
     """``POST .../user_profiles/{user_profile_id}/recordings`` (createRecordedSlot)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     body = await _body(call)
     if _get(body, "data", "type") != "Recording":
         return _v4_bad(fake, '- data.type must be "Recording"')
@@ -514,9 +509,10 @@ def _refuse_recording(fake: FakeAmino, user: FakeUser, profile: str, slot: SlotI
 
 async def update_recording(fake: FakeAmino, call: Call) -> Response:
     """``PATCH .../user_profiles/{user_profile_id}/recordings/{recording_id}`` (updateRecordedSlot)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     recording_id = call.params["recording_id"]
     found = _lookup(fake, call, recording_id, lambda r: r.profile_id == profile)
     if isinstance(found, Response):
@@ -537,9 +533,10 @@ async def update_recording(fake: FakeAmino, call: Call) -> Response:
 
 async def delete_recording(fake: FakeAmino, call: Call) -> Response:
     """``DELETE .../user_profiles/{user_profile_id}/recordings/{recording_id}`` (deleteRecordedSlot)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     recording_id = call.params["recording_id"]
     found = _lookup(fake, call, recording_id, lambda r: r.profile_id == profile)
     if isinstance(found, Response):
@@ -552,9 +549,10 @@ async def delete_recording(fake: FakeAmino, call: Call) -> Response:
 
 async def batch_delete_recordings(fake: FakeAmino, call: Call) -> Response:
     """``POST .../user_profiles/{user_profile_id}/recordings/batch_delete_recordings``: all or none."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     body = await _body(call)
     entries = _get(body, "data")
     if not isinstance(entries, list) or not entries:
@@ -582,9 +580,10 @@ async def batch_delete_recordings(fake: FakeAmino, call: Call) -> Response:
 
 async def recorded_broadcast_slots(fake: FakeAmino, call: Call) -> Response:
     """``GET .../user_profiles/{user_profile_id}/recorded_broadcast_slots``."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     slots = dict.fromkeys(r.slot.index for r in fake.recordings.recordings_of_profile(profile))
     data = [{"type": "BroadcastSlot", "id": fake.broadcast_slot_id(index)} for index in slots]
     return answer(fake, 200, dumps({"data": data}))
@@ -592,9 +591,10 @@ async def recorded_broadcast_slots(fake: FakeAmino, call: Call) -> Response:
 
 async def recording_by_broadcast_slot(fake: FakeAmino, call: Call) -> Response:
     """``GET .../user_profiles/{user_profile_id}/recorded_broadcast_slots/{broadcast_slot_id}``."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     slot_id = call.params["broadcast_slot_id"]
     slot = _slot(fake, slot_id)
     found = [r for r in fake.recordings.recordings_of_profile(profile) if slot is not None and r.slot == slot]
@@ -634,9 +634,10 @@ async def most_popular(fake: FakeAmino, call: Call) -> Response:
 
 async def index_auto_requests(fake: FakeAmino, call: Call) -> Response:
     """``GET .../user_profiles/{user_profile_id}/auto_recording_requests`` (indexRecordingRequests)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     paging = _paging(call.request.query_params, sized=False)
     if isinstance(paging, str):
         return _v4_bad(fake, paging)
@@ -648,9 +649,10 @@ async def index_auto_requests(fake: FakeAmino, call: Call) -> Response:
 async def create_auto_request(fake: FakeAmino, call: Call) -> Response:
     """``POST .../user_profiles/{user_profile_id}/auto_recording_requests``: records the series' slots now
     (every slot of the catalogue's one day has aired), while the quota lasts."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     body = await _body(call)
     if _get(body, "data", "type") != "AutoRecordingRequest":
         return _v4_bad(fake, '- data.type must be "AutoRecordingRequest"')
@@ -715,9 +717,10 @@ def _auto_request(fake: FakeAmino, call: Call, profile: str) -> FakeAutoRequest 
 
 async def update_auto_request(fake: FakeAmino, call: Call) -> Response:
     """``PATCH .../user_profiles/{user_profile_id}/auto_recording_requests/{recording_request_id}``."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     request = _auto_request(fake, call, profile)
     if isinstance(request, Response):
         return request
@@ -746,9 +749,10 @@ async def update_auto_request(fake: FakeAmino, call: Call) -> Response:
 async def delete_auto_request(fake: FakeAmino, call: Call) -> Response:
     """``DELETE .../user_profiles/{user_profile_id}/auto_recording_requests/{recording_request_id}``: the
     recordings it made stay."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     request = _auto_request(fake, call, profile)
     if isinstance(request, Response):
         return request
@@ -788,9 +792,10 @@ def _group_filter(params: Mapping[str, str]) -> Callable[[FakeRecording], bool] 
 
 async def index_recording_groups(fake: FakeAmino, call: Call) -> Response:
     """``GET .../user_profiles/{user_profile_id}/recordings/recording_groups`` (indexRecordingGroups)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     params = call.request.query_params
     paging = _paging(params, sized=False)
     accepts = _group_filter(params)
@@ -886,9 +891,10 @@ def _group_recordings_answer(
 
 async def group_recordings(fake: FakeAmino, call: Call) -> Response:
     """``GET .../recordings/recording_groups/{recording_group_id}/recordings`` (getRecordingsForGroup)."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     group_id = call.params["recording_group_id"]
     members = _group_members(fake, group_id)
     if members is None:
@@ -899,9 +905,10 @@ async def group_recordings(fake: FakeAmino, call: Call) -> Response:
 
 async def ungrouped_recordings(fake: FakeAmino, call: Call) -> Response:
     """``GET .../recordings/recording_groups/ungrouped/recordings``: the recordings of no series."""
-    profile = owned_profile(fake, call)
-    if profile is None:
+    owned = owned_profile(fake, call)
+    if owned is None:
         return not_yours(fake)
+    profile = owned[1].id
     return _group_recordings_answer(fake, call, profile, lambda r: r.slot.series is None)
 
 

@@ -6,9 +6,12 @@ and its user-side PATCH, the v2 password change, and the password reset pair (no
 
 Users and their profiles live in ``fake.directory``, shared with the auth area (logins name them): a profile
 created, renamed or deleted here is one of ``FakeUser.profiles`` at once, so ``login_user_profile`` sees it, and a
-changed password is the one the next login checks. Everything else this area writes lives in
+changed password is the one the next login checks. The user's account record (name, contact details, flags, market
+segments, registration state, external reference) is ``fake.accounts`` (``_accounts.Accounts``), shared with the
+admin area: the user's PATCH writes its name and telephone number, an operator its flags and market segments, and
+``getUser`` and the market segments serve it as it is now. Everything else this area writes lives in
 ``fake.user_config`` (:class:`UserConfig`), per user id and per (user id, profile id); ``reset()`` also puts back
-the profiles and passwords it changed.
+the profiles and passwords it changed, and forgets every change of the account records (the operator's too).
 
 ``owned_user`` and ``owned_profile`` are the checks every path naming a ``{user_id}`` or a ``{user_profile_id}``
 makes, in this area and others.
@@ -30,6 +33,7 @@ from .. import _catalogue as catalogue
 from .._responses import answer, bad_request, dumps, entity_error, not_yours
 from .._routing import Call, FakeRoute
 from .._state import FakeProfile, FakeUser
+from ._accounts import EXPIRES_AT, REGISTERED_AT, Accounts
 
 if TYPE_CHECKING:
     from .._app import FakeAmino
@@ -61,10 +65,7 @@ def owned_profile(fake: FakeAmino, call: Call, param: str = "user_profile_id") -
 DEFAULT_PIN: Final = "1234"
 #: How many favourite channel lists a profile may have; one more is refused (403), as the file documents.
 MAX_FAVOURITE_LISTS: Final = 20
-_MARKET_SEGMENTS: Final = ("fibre", "dsl", "mobile", "cable")
 _ID_NAMESPACE: Final = uuid.UUID("5b56765e-fa7b-45d2-8dee-2869ec736cc9")
-_REGISTERED_AT: Final = 1526549811
-_EXPIRES_AT: Final = 1926525714
 
 
 @attrs.define(eq=False)
@@ -85,35 +86,31 @@ class ChannelLock:
     locked_channels: tuple[str, ...] = ()
 
 
-@attrs.define(eq=False)
-class UserDetails:
-    """What a user changed of themself with ``PATCH /users/{user_id_or_email}``."""
-
-    name: dict[str, str] | None = None
-    telephone_number: str | None = None
-
-
 class UserConfig:
-    """What the users area writes, per user id and per (user id, profile id); tests read it and ``reset()`` it.
+    """What the users area writes, per user id and per (user id, profile id), but the account records (name,
+    contact details, flags, market segments: ``fake.accounts``, shared with the admin area); tests read it and
+    ``reset()`` it.
 
     Attributes:
         favourite_lists: (user id, profile id) -> list id -> :class:`FavouriteList`, in creation order.
         channel_locks: user id -> :class:`ChannelLock` (absent: nothing locked).
         pins: user id -> PIN (absent: :data:`DEFAULT_PIN`).
-        market_segments: user id -> segment names (absent: one seeded from the user id).
-        details: user id -> :class:`UserDetails`.
         reset_codes: user id -> the reset code last "emailed" by ``POST /reset_password``.
         max_favourite_lists: lists a profile may have (a knob; default :data:`MAX_FAVOURITE_LISTS`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: Accounts) -> None:
         self.max_favourite_lists = MAX_FAVOURITE_LISTS
+        self._accounts = accounts  # ``fake.accounts``, shared with the admin area: only for ``reset()``
         # user id -> (the user, its profiles and password before this area first changed them).
         self._originals: dict[str, tuple[FakeUser, tuple[FakeProfile, ...], str]] = {}
         self._clear()
 
     def reset(self) -> None:
-        """Forget everything written, and give the users back the profiles and passwords they had before."""
+        """Forget everything written, give the users back the profiles and passwords they had before, and forget
+        every account change (``fake.accounts.reset()``: the operator's too, as it is one record a user; the
+        knob ``max_favourite_lists`` stays)."""
+        self._accounts.reset()
         for user, profiles, password in self._originals.values():
             user.profiles = profiles
             user.password = password
@@ -124,8 +121,6 @@ class UserConfig:
         self.favourite_lists: dict[tuple[str, str], dict[str, FavouriteList]] = {}
         self.channel_locks: dict[str, ChannelLock] = {}
         self.pins: dict[str, str] = {}
-        self.market_segments: dict[str, tuple[str, ...]] = {}
-        self.details: dict[str, UserDetails] = {}
         self.reset_codes: dict[str, str] = {}
         # list id -> (user id, profile id): whose a list is, to refuse another user's (403) rather than 404.
         self._list_owners: dict[str, tuple[str, str]] = {}
@@ -139,14 +134,6 @@ class UserConfig:
     def pin_of(self, user_id: str) -> str:
         """The user's PIN now."""
         return self.pins.get(user_id, DEFAULT_PIN)
-
-    def segments_of(self, user_id: str) -> tuple[str, ...]:
-        """The user's market segments: set ones, else one seeded from the user id."""
-        found = self.market_segments.get(user_id)
-        if found is None:
-            digest = hashlib.sha256(user_id.encode()).digest()
-            found = (_MARKET_SEGMENTS[digest[0] % len(_MARKET_SEGMENTS)],)
-        return found
 
     def lock_of(self, user_id: str) -> ChannelLock:
         """The user's channel lock now."""
@@ -569,15 +556,11 @@ async def set_channel_lock(fake: FakeAmino, call: Call) -> Response:
 
 
 async def market_segments(fake: FakeAmino, call: Call) -> Response:
-    """``GET /users/{user_id}/relationships/market_segments``."""
+    """``GET /users/{user_id}/relationships/market_segments``: the account record's, as an operator set them."""
     owner = owned_user(fake, call)
     if owner is None:
         return not_yours(fake)
-    data = [
-        {"type": "MarketSegment", "id": _stable_id("segment", name), "attributes": {"name": name}}
-        for name in fake.user_config.segments_of(owner.user_id)
-    ]
-    return answer(fake, 200, dumps({"data": data}))
+    return answer(fake, 200, dumps({"data": fake.accounts.segment_resources(fake.accounts.of(owner))}))
 
 
 # --- the user --------------------------------------------------------------------------------------
@@ -605,7 +588,7 @@ async def get_user(fake: FakeAmino, call: Call) -> Response:
 
 async def update_user(fake: FakeAmino, call: Call) -> Response:
     """``PATCH /api/users/v1/users/{user_id_or_email}``: 204; the PIN (given the current one), the name and the
-    telephone number may change, nothing else (403)."""
+    telephone number (of the account record, which the operator sees too) may change, nothing else (403)."""
     owner = owned_user(fake, call, "user_id_or_email")
     if owner is None:
         return not_yours(fake)
@@ -616,6 +599,7 @@ async def update_user(fake: FakeAmino, call: Call) -> Response:
     if refused:
         return _not_permitted(fake, f"These fields may not be changed by the user: {', '.join(refused)}")
     config = fake.user_config
+    account = fake.accounts.of(owner)
     new_pin = body.get("new_pin_code")
     if new_pin is not None:
         pin = body.get("pin_code")
@@ -629,18 +613,21 @@ async def update_user(fake: FakeAmino, call: Call) -> Response:
     contact = body.get("contact_details")
     telephone = None
     if contact is not None:
-        if not isinstance(contact, dict) or contact.get("email") not in (None, owner.username):
+        if not isinstance(contact, dict) or contact.get("email") not in (None, account.email):
             return _not_permitted(fake, "The email address is the login and may not be changed by the user")
         telephone = contact.get("telephone_number_E123")
         if telephone is not None and _text(telephone, limit=32) is None:
             return bad_request(fake, "telephone_number_E123 must be a string of up to 32 characters")
-    details = config.details.setdefault(owner.user_id, UserDetails())
     if new_pin is not None:
         config.pins[owner.user_id] = new_pin
-    if name is not None:
-        details.name = {key: value for key, value in name.items() if key in ("first_name", "last_name", "full_name")}
+    if name is not None:  # the whole name: a part not given is gone
+        account.full_name, account.first_name, account.last_name = (
+            name["full_name"],
+            name.get("first_name"),
+            name.get("last_name"),
+        )
     if telephone is not None:
-        details.telephone_number = telephone
+        account.telephone = telephone
     return _no_content(fake)
 
 
@@ -657,27 +644,22 @@ def _user_products(fake: FakeAmino, user: FakeUser) -> list[int]:
 
 
 def _user_document(fake: FakeAmino, user: FakeUser, wanted: list[str]) -> dict[str, object]:
+    """The user's account record (``fake.accounts``: what the operator sees, but the PIN flag, which is of the
+    user's PIN here) and this area's viewer advice."""
     config = fake.user_config
-    details = config.details.get(user.user_id) or UserDetails()
-    local = user.username.split("@")[0]
-    contact: dict[str, str] = {"email": user.username}
-    if details.telephone_number is not None:
-        contact["telephone_number_E123"] = details.telephone_number
+    account = fake.accounts.of(user)
     attributes: dict[str, Any] = {
-        "external_reference": f"BSS-{user.user_id}",
         "is_default_pin_code": user.user_id not in config.pins,
-        "is_demo_user": False,
-        "name": details.name or {"full_name": local},
-        "contact_details": contact,
+        "is_demo_user": account.is_demo_user,
+        "name": account.name(),
+        "contact_details": account.contact_details(),
         "security": {"password_hashing_algorithm": "digest", "licenses_must_auto_renew": False},
         "viewer_advice": {"block_adult_viewing_default": config.lock_of(user.user_id).lock_adult_channels},
-        "registration_information": {
-            "registration_timestamp": _REGISTERED_AT,
-            "expiry_timestamp": _EXPIRES_AT,
-            "current_registration_state": "REGISTERED",
-        },
-        "user_flags": list(user.flags),
+        "registration_information": account.registration_information(),
+        "user_flags": list(account.flags),
     }
+    if account.external_reference is not None:
+        attributes["external_reference"] = account.external_reference
     document: dict[str, object] = {"data": {"type": "User", "id": user.user_id, "attributes": attributes}}
     if wanted:
         ids = fake.catalogue_ids.product
@@ -711,8 +693,8 @@ def _license_resource(fake: FakeAmino, user: FakeUser, index: int) -> dict[str, 
         "attributes": {
             "order_id": None,
             "status": "ACTIVE",
-            "valid_from_timestamp": _REGISTERED_AT,
-            "valid_until_timestamp": _EXPIRES_AT,
+            "valid_from_timestamp": REGISTERED_AT,
+            "valid_until_timestamp": EXPIRES_AT,
             "recurring": True,
             "purchase_record": {
                 "price_currency_amount": None,
