@@ -37,12 +37,21 @@ uvicorn = pytest.importorskip("uvicorn")
 HAS_HTTPX2 = importlib.util.find_spec("httpx2") is not None
 HAS_AIOHTTP = importlib.util.find_spec("aiohttp") is not None
 
-#: The transports the SDK builds for itself: (HTTP library, transport).
+#: The transports the SDK builds for itself, with the backends each runs on: (backend, (library, transport)).
+#: Only what can run here is listed (httpx2 is not installed on Python 3.10; aiohttp runs on asyncio only), so
+#: nothing is generated only to be skipped.
 TRANSPORTS = [
-    pytest.param(("httpx2", "httpcore"), id="httpx2-httpcore", marks=[] if HAS_HTTPX2 else [pytest.mark.skip]),
-    pytest.param(("httpx", "httpcore"), id="httpx-httpcore"),
-    pytest.param((None, "aiohttp"), id="aiohttp", marks=[] if HAS_AIOHTTP else [pytest.mark.skip]),
+    pytest.param(backend, (library, transport), id=f"{backend}-{library or 'sdk'}-{transport}")
+    for backend in ("asyncio", "trio")
+    for library, transport in (("httpx2", "httpcore"), ("httpx", "httpcore"), (None, "aiohttp"))
+    if (library != "httpx2" or HAS_HTTPX2) and (transport != "aiohttp" or (HAS_AIOHTTP and backend == "asyncio"))
 ]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # The backend and the transport together, in place of conftest's anyio_backend: only the pairs that exist.
+    if "transport" in metafunc.fixturenames:
+        metafunc.parametrize(("anyio_backend", "transport"), TRANSPORTS)
 
 
 class Pki:
@@ -130,19 +139,16 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.lower(), raising=False)
 
 
-@pytest.fixture(params=TRANSPORTS)
-def options(request: pytest.FixtureRequest, anyio_backend: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+@pytest.fixture
+def options(transport: tuple[str | None, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The AminoClient keywords that select one transport, with the test's backend; no retries (faster refusals)."""
-    library, transport = request.param
-    if transport == "aiohttp":
-        if anyio_backend != "asyncio":
-            pytest.skip("aiohttp runs on asyncio only")
-    else:
+    library, transport_name = transport
+    if transport_name != "aiohttp":
         monkeypatch.setitem(sys.modules, "aiohttp", None)  # httpcore on asyncio too
     found: dict[str, Any] = {"username": USERNAME, "password": PASSWORD, "max_retries": 0}
     if library is not None:
         found["http_library"] = library
-    found["_expected"] = (library, transport)
+    found["_expected"] = (library, transport_name)
     return found
 
 
