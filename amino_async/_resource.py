@@ -132,18 +132,7 @@ class Api:
         path: PathParams | None = None,
         *,
         query: Query | None = None,
-        answer: type[T],
-        **sending: Unpack[Sending],
-    ) -> T: ...
-
-    @overload
-    async def call(
-        self,
-        route: Route,
-        path: PathParams | None = None,
-        *,
-        query: Query | None = None,
-        answer: Decode[T],
+        answer: type[T] | Decode[T],
         **sending: Unpack[Sending],
     ) -> T: ...
 
