@@ -147,6 +147,7 @@ class Sender:
         #: The HTTP library ``http`` belongs to (httpx or httpx2): its request, error and auth classes are used.
         self.library = library_of(http) or httpx
         self._timeouts: dict[object, dict[str, float | None]] = {}
+        self._last_bound: tuple[object, float | None] | None = None
         self._last_headers: tuple[list[tuple[bytes, bytes]], dict[str, str], list[tuple[bytes, bytes]]] | None = None
 
     async def aclose(self) -> None:
@@ -236,6 +237,15 @@ class Sender:
         self._last_headers = (base, dict(headers), raw)
         return raw
 
+    def _bound_of(self, timeout: float | httpx.Timeout | None) -> float | None:
+        """:func:`attempt_bound` of ``timeout``, worked out again only when the timeout is another one."""
+        last = self._last_bound
+        if last is not None and last[0] is timeout:
+            return last[1]
+        bound = attempt_bound(timeout)
+        self._last_bound = (timeout, bound)
+        return bound
+
     def _timeout_of(self, timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
         """The per-phase timeouts of a request, as the transports read them (built once per distinct value)."""
         value = timeout if timeout is not None else self.http.timeout
@@ -254,7 +264,7 @@ class Sender:
         secrets: tuple[str, ...],
         idempotent: bool | None,
     ) -> Answer | AminoError:
-        bound = attempt_bound(options.timeout if options.timeout is not None else self.http.timeout)
+        bound = self._bound_of(options.timeout if options.timeout is not None else self.http.timeout)
         attempt = 0
         while True:
             if self.closed:
@@ -325,12 +335,12 @@ class Sender:
                 if response is not None and not response.is_closed:
                     with anyio.CancelScope(shield=True):
                         await _close_quietly(response)
-        what = f"{request.method} {request.url.path}"
+        if failure is None and answer is not None and not scope.cancelled_caught:
+            return answer, True
+        what = f"{request.method} {request.url.path}"  # only for a failure's message: not worth it on success
         if scope.cancelled_caught:
             # Whether the request got out before the bound is unknown: counted as sent.
             return TimeoutError(f"{what} timed out: no complete answer within {bound:g} seconds"), True
-        if failure is None and answer is not None:
-            return answer, True
         if isinstance(failure, AminoError):
             return failure, True
         if isinstance(failure, lib.TimeoutException):
