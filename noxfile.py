@@ -94,6 +94,8 @@ def tests(session: nox.Session) -> None:
 
 BENCH_DEPS = [
     "aiohttp>=3.9",
+    "httpx==0.28.1",
+    "httpx2>=2.16",
     "authlib>=1.3",
     "httpx-auth>=0.22",
     "pydantic>=2.5",
@@ -104,7 +106,8 @@ BENCH_DEPS = [
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks side by side with raw httpx, aiohttp, authlib and httpx-auth; writes benchmarks/RESULTS.md."""
+    """Run the benchmarks side by side with raw httpx, httpx2, aiohttp, authlib and httpx-auth (throughput against
+    the Node.js server in benchmarks/, so node must be on PATH); writes benchmarks/RESULTS.md."""
     session.install(".[speedups,testing]", *BENCH_DEPS)
     session.run("python", "benchmarks/run.py", *session.posargs)
 

@@ -11,7 +11,7 @@ import contextlib
 import re
 import time
 import zlib
-from collections.abc import AsyncGenerator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any, Final, cast
 
@@ -33,6 +33,7 @@ from ._errors import (
     UnavailableForLegalReasonsError,
 )
 from ._jsonapi import decode_errors
+from ._transport import BODY_EXTENSION
 from .models import ErrorObject
 
 __all__ = ["Answer", "error_from_answer", "parse_retry_after", "read_body", "sent_secrets"]
@@ -127,6 +128,8 @@ async def read_body(response: httpx.Response, limit: int) -> bytes:
     whole: 64 KiB of gzip can become 64 MiB in one step, before any limit could be checked. The body of an
     error answer that cannot be decoded is read as empty: its status still says what happened.
     """
+    # Taken off the response at once: a copy of it (``Answer.http_response``) must not carry the raw body.
+    whole: bytes | None = response.extensions.pop(BODY_EXTENSION, None)
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("identity", ""):
         inflate = None
@@ -141,23 +144,47 @@ async def read_body(response: httpx.Response, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
+        if whole is not None:
+            # The SDK's own transport read the raw body already (stopping past what could fit): taken as it is,
+            # with the same count and the same bounded decompression, instead of through the library's stream
+            # wrappers. Closed now, so that the send path need not close it under a shield.
+            await response.aclose()
+            if inflate is None and len(whole) <= limit:
+                return whole
+            _take(response, chunks, whole, inflate, limit, 0)
+            return b"".join(chunks)
         # Closed at once when reading stops early: left to the garbage collector, trio would warn about it.
         # (httpx declares an iterator; it is an async generator, which aclosing needs.)
         async with contextlib.aclosing(cast("AsyncGenerator[bytes, None]", response.aiter_raw())) as raws:
             async for raw in raws:
-                for piece in inflate(raw, limit - size + 1) if inflate is not None else (raw,):
-                    size += len(piece)
-                    if size > limit:
-                        raise ResponseTooLargeError(
-                            f"the answer to {response.request.method} {response.request.url.path} is larger "
-                            f"than max_response_size ({limit} bytes); reading stopped there"
-                        )
-                    chunks.append(piece)
+                size = _take(response, chunks, raw, inflate, limit, size)
     except zlib.error:
         if response.is_success:
             raise DecodeError(f"the answer's {encoding} body is corrupt") from None
         return b""
     return b"".join(chunks)
+
+
+def _take(
+    response: httpx.Response,
+    chunks: list[bytes],
+    raw: bytes,
+    inflate: Callable[[bytes, int], Iterable[bytes]] | None,
+    limit: int,
+    size: int,
+) -> int:
+    """Add ``raw`` (decompressed, a bounded step at a time) to ``chunks``; the size so far, or an error past
+    ``limit``."""
+    for piece in inflate(raw, limit - size + 1) if inflate is not None else (raw,):
+        size += len(piece)
+        if size > limit:
+            request = response.request
+            raise ResponseTooLargeError(
+                f"the answer to {request.method} {request.url.path} is larger than max_response_size "
+                f"({limit} bytes); reading stopped there"
+            )
+        chunks.append(piece)
+    return size
 
 
 class _Inflater:

@@ -220,6 +220,12 @@ class AminoAuth(httpx.Auth):
             await flight.done.wait()
         return self._outcome(await self._landed(flight))
 
+    @property
+    def renewal_due(self) -> bool:
+        """Whether the next request must wait for tokens (none yet, or due for renewal): the send path asks this
+        first, so that a request on a valid token awaits nothing before it is sent."""
+        return self._tokens is None or time.monotonic() >= self._refresh_at
+
     async def ensure_tokens(self) -> Tokens:
         """Valid tokens: the current ones, or new ones from the store, a refresh or a login."""
         tokens = self._tokens

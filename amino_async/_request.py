@@ -147,6 +147,8 @@ class Sender:
         #: The HTTP library ``http`` belongs to (httpx or httpx2): its request, error and auth classes are used.
         self.library = library_of(http) or httpx
         self._timeouts: dict[object, dict[str, float | None]] = {}
+        self._last_bound: tuple[object, float | None] | None = None
+        self._last_headers: tuple[list[tuple[bytes, bytes]], dict[str, str], list[tuple[bytes, bytes]]] | None = None
 
     async def aclose(self) -> None:
         """Send nothing more; close the HTTP client if the sender made it."""
@@ -206,11 +208,9 @@ class Sender:
         body: bytes | None,
         timeout: float | httpx.Timeout | None,
     ) -> httpx.Request:
-        http = self.http
         # Built here rather than by ``http.build_request``, which would add the client's cookie jar.
-        merged = http.headers.copy()
-        merged.update(headers)
         try:
+            merged = self._merged_headers(headers)
             extensions = {"timeout": self._timeout_of(timeout), MAX_BODY_EXTENSION: self.max_response_size}
             request: httpx.Request = self.library.Request(
                 method, url, headers=merged, content=body, extensions=extensions
@@ -219,6 +219,32 @@ class Sender:
             # The URL builder checked every part the SDK put in; what is left is a header of the caller's own.
             raise ConfigurationError("the request cannot be built: a header name or value is not valid") from None
         return request
+
+    def _merged_headers(self, headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+        """The client's default headers with ``headers`` on top, as raw pairs.
+
+        Calls send the same few header sets again and again, so the last merge is kept and reused while both the
+        client's headers (which its owner may change at any time: compared each call) and ``headers`` are the
+        same; merging them through the library's ``Headers`` costs more than the comparison.
+        """
+        base = self.http.headers.raw
+        last = self._last_headers
+        if last is not None and last[1] == headers and last[0] == base:
+            return last[2]
+        merged = self.http.headers.copy()
+        merged.update(headers)
+        raw: list[tuple[bytes, bytes]] = merged.raw
+        self._last_headers = (base, dict(headers), raw)
+        return raw
+
+    def _bound_of(self, timeout: float | httpx.Timeout | None) -> float | None:
+        """:func:`attempt_bound` of ``timeout``, worked out again only when the timeout is another one."""
+        last = self._last_bound
+        if last is not None and last[0] is timeout:
+            return last[1]
+        bound = attempt_bound(timeout)
+        self._last_bound = (timeout, bound)
+        return bound
 
     def _timeout_of(self, timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
         """The per-phase timeouts of a request, as the transports read them (built once per distinct value)."""
@@ -238,7 +264,7 @@ class Sender:
         secrets: tuple[str, ...],
         idempotent: bool | None,
     ) -> Answer | AminoError:
-        bound = attempt_bound(options.timeout if options.timeout is not None else self.http.timeout)
+        bound = self._bound_of(options.timeout if options.timeout is not None else self.http.timeout)
         attempt = 0
         while True:
             if self.closed:
@@ -285,7 +311,7 @@ class Sender:
         """
         lib = self.library
         ready = getattr(auth, "ensure_tokens", None)
-        if ready is not None:
+        if ready is not None and getattr(auth, "renewal_due", True):
             try:
                 await ready()
             except AminoError as exc:
@@ -305,15 +331,16 @@ class Sender:
             except Exception as exc:
                 failure = exc
             finally:
-                if response is not None:
+                # (read_body closes an answer it took whole itself: no shield to set up then.)
+                if response is not None and not response.is_closed:
                     with anyio.CancelScope(shield=True):
                         await _close_quietly(response)
-        what = f"{request.method} {request.url.path}"
+        if failure is None and answer is not None and not scope.cancelled_caught:
+            return answer, True
+        what = f"{request.method} {request.url.path}"  # only for a failure's message: not worth it on success
         if scope.cancelled_caught:
             # Whether the request got out before the bound is unknown: counted as sent.
             return TimeoutError(f"{what} timed out: no complete answer within {bound:g} seconds"), True
-        if failure is None and answer is not None:
-            return answer, True
         if isinstance(failure, AminoError):
             return failure, True
         if isinstance(failure, lib.TimeoutException):

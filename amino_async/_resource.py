@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypedDict, TypeVar, get_args, get_origin, overload
@@ -213,13 +214,14 @@ class Api:
         if isinstance(kind, Decode):
             # An empty body reaches it as None: only the decoder knows whether that can be its answer.
             return kind.decode(load_json(answer.content) if answer.content else None, self.strict)
+        item = _list_item(kind)
         if not answer.content:
-            return [] if _is_list(kind) else None
+            return [] if item is not None else None
         document = Document.parse(load_json(answer.content))
         if kind is Document:
             return document
-        if _is_list(kind):
-            return decode_document(document, get_args(kind)[0], strict=self.strict)
+        if item is not None:
+            return decode_document(document, item, strict=self.strict)
         models = decode_document(document, kind, strict=self.strict)
         if len(models) != 1:
             raise DecodeError(f"expected one resource, found {len(models)}", path="data")
@@ -285,6 +287,23 @@ class _Pager(Generic[M]):
 
 def _is_list(kind: Any) -> bool:
     return get_origin(kind) in (list, tuple)
+
+
+#: ``list[M]`` -> ``M``, looked up once per kind (the resources name a fixed set of them): ``typing.get_origin``
+#: and ``get_args`` cost more than a dictionary lookup on every call.
+_LIST_ITEMS: Final[dict[types.GenericAlias, Any]] = {}
+
+
+def _list_item(kind: Any) -> Any:
+    """``M`` for ``list[M]`` (or ``tuple[M, ...]``), None for any other kind."""
+    if isinstance(kind, types.GenericAlias):
+        item = _LIST_ITEMS.get(kind, _LIST_ITEMS)
+        if item is _LIST_ITEMS:
+            item = _LIST_ITEMS[kind] = get_args(kind)[0] if _is_list(kind) else None
+        return item
+    if isinstance(kind, type):  # a model or Document: one resource
+        return None
+    return get_args(kind)[0] if _is_list(kind) else None
 
 
 #: The answers of the calls made in this context, while a ``with_raw_response`` method runs (None otherwise).

@@ -38,6 +38,9 @@ __all__ = ["AiohttpTransport", "AutoTransport", "Network", "speedups_available",
 
 #: The request extension by which the send path tells a transport how much body it will read at most.
 MAX_BODY_EXTENSION: Final = "amino_async.max_body"
+#: The response extension by which the SDK's own transport hands the send path the raw body it has read whole,
+#: so that the send path takes it as it is instead of pulling it through the library's stream wrappers.
+BODY_EXTENSION: Final = "amino_async.body"
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
@@ -203,6 +206,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._network = network
         self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
+        # The send path hands every request the same timeouts dict (one per distinct timeout): its ClientTimeout
+        # is made once for it, not once a request.
+        self._timeout_of: tuple[object, Any] = (None, None)
 
     def _open(self) -> aiohttp.ClientSession:
         import aiohttp
@@ -223,23 +229,28 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
         session = self._session or self._open()
         lib = self._lib
-        timeouts = request.extensions.get("timeout", {})
-        limit = request.extensions.get(MAX_BODY_EXTENSION)
+        extensions = request.extensions
+        timeouts = extensions.get("timeout", {})
+        known, timeout = self._timeout_of
+        if known is not timeouts:
+            timeout = aiohttp.ClientTimeout(
+                sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read"), connect=timeouts.get("pool")
+            )
+            self._timeout_of = (timeouts, timeout)
+        limit = extensions.get(MAX_BODY_EXTENSION)
         body = request.content or None
         try:
             async with session.request(
                 request.method,
                 str(request.url),
-                headers=request.headers,
+                # As (name, value) pairs: aiohttp copies them into its own multidict either way, and reading
+                # them off the library's Headers mapping one key at a time costs twice as much.
+                headers=request.headers.multi_items(),
                 data=body,
                 allow_redirects=False,
                 compress=False,
                 proxy=self._proxy,
-                timeout=aiohttp.ClientTimeout(
-                    sock_connect=timeouts.get("connect"),
-                    sock_read=timeouts.get("read"),
-                    connect=timeouts.get("pool"),
-                ),
+                timeout=timeout,
             ) as answer:
                 content = await _read(answer, limit)
                 status, reason, headers = answer.status, answer.reason, answer.raw_headers
@@ -247,11 +258,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise _error(lib, exc, request) from exc
         except (asyncio.TimeoutError, TimeoutError) as exc:  # from aiohttp's own timeouts (distinct on 3.10)
             raise lib.ReadTimeout("timed out", request=request) from exc
-        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+        answered: dict[str, Any] = {"http_version": b"HTTP/1.1", BODY_EXTENSION: content}
         if reason:
-            extensions["reason_phrase"] = reason.encode("latin-1", "replace")
+            answered["reason_phrase"] = reason.encode("latin-1", "replace")
         return lib.Response(
-            status, headers=headers, stream=lib.ByteStream(content), request=request, extensions=extensions
+            status, headers=headers, stream=lib.ByteStream(content), request=request, extensions=answered
         )
 
     async def aclose(self) -> None:
@@ -263,6 +274,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 async def _read(answer: aiohttp.ClientResponse, limit: int | None) -> bytes:
     """The raw body, stopping a little past ``limit``: beyond that no decompression could bring it under."""
     if limit is None:
+        return await answer.read()
+    try:
+        length = answer.content_length
+    except ValueError:
+        length = None
+    if length is not None and length <= limit:
+        # aiohttp reads exactly Content-Length bytes and no more: no need to count them here (the send path
+        # counts them again after decompressing).
         return await answer.read()
     # A compressed body is larger than its content only by its framing (deflate's stored blocks cost 5 bytes
     # in 64 KiB); past this bound the decompressed body is over the limit too.

@@ -1,4 +1,4 @@
-"""What the benchmark scenarios share: the server process, CPU accounting, admin calls, the no-speedups switch."""
+"""What the benchmark scenarios share: the server processes, CPU accounting, admin calls, the no-speedups switch."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import importlib.abc
 import importlib.machinery
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,8 +15,17 @@ from typing import Any
 
 USERNAME = "user@example.com"
 PASSWORD = "secret"
-SPEEDUPS = ("httpx_aiohttp", "aiohttp", "orjson")
+#: What ``block_speedups`` makes look uninstalled: the ``speedups`` extra but httpx2 (so httpx2 alone remains).
+SPEEDUPS = ("aiohttp", "orjson")
 _TICKS = os.sysconf("SC_CLK_TCK")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def pinned(core: int, command: list[str]) -> list[str]:
+    """``command`` pinned to one CPU core with ``taskset``, when there are two cores to split and taskset exists."""
+    if (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:
+        return command
+    return ["taskset", "-c", str(core), *command]
 
 
 def block_speedups() -> None:
@@ -71,6 +81,38 @@ class Server:
                 break
             except OSError:
                 time.sleep(0.05)
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class NodeServer:
+    """The throughput server (``server.js``: node's built-in ``http``), pinned to core 0; the clients get core 1.
+
+    Node parses and answers a request in a fraction of what any Python client spends on it, and a core of its own
+    keeps the two from competing: what is measured is the client.
+    """
+
+    CORE = 0
+    CLIENT_CORE = 1
+
+    def __init__(self) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("the throughput benchmark needs node (Node.js) on PATH")
+        self.version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+        self.process = subprocess.Popen(
+            pinned(self.CORE, [node, os.path.join(_HERE, "server.js"), "0"]),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            raise RuntimeError("the node server did not start")
+        self.pid = self.process.pid
 
     def close(self) -> None:
         self.process.terminate()

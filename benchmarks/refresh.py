@@ -17,6 +17,7 @@ its documented ``transport``/``client`` parameter, an httpx transport that trans
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -39,7 +40,7 @@ SCENARIOS = {
 }
 
 
-def _amino_request(request: httpx.Request) -> httpx.Request:
+def _amino_request(request: Any, lib: Any = httpx) -> Any:
     form = dict(parse_qsl(request.content.decode()))
     grant = form.pop("grant_type")
     credentials = (
@@ -48,12 +49,12 @@ def _amino_request(request: httpx.Request) -> httpx.Request:
         else {"username": form["username"], "password": form["password"]}
     )
     body = json.dumps({"grant_type": grant, "credentials": credentials}).encode()
-    return httpx.Request("POST", request.url, content=body, headers={"Content-Type": "application/json"})
+    return lib.Request("POST", request.url, content=body, headers={"Content-Type": "application/json"})
 
 
-def _oauth_answer(response: httpx.Response, request: httpx.Request) -> httpx.Response:
+def _oauth_answer(response: Any, request: Any, lib: Any = httpx) -> Any:
     if not response.is_success:
-        return httpx.Response(400, json={"error": "invalid_grant"}, request=request)
+        return lib.Response(400, json={"error": "invalid_grant"}, request=request)
     data = response.json()["data"]
     attributes = (data[0] if isinstance(data, list) else data)["attributes"]
     token = {
@@ -62,25 +63,38 @@ def _oauth_answer(response: httpx.Response, request: httpx.Request) -> httpx.Res
         "expires_in": attributes["expires_at_timestamp"] - attributes["login_timestamp"],
         "refresh_token": attributes["refresh_token"],
     }
-    return httpx.Response(200, json=token, request=request)
+    return lib.Response(200, json=token, request=request)
 
 
-class OAuthShim(httpx.AsyncBaseTransport):
-    """Standard OAuth 2 token calls in, Amino's out; everything else passes through."""
+def oauth_shim(lib: Any) -> Any:
+    """A transport of ``lib`` (httpx or httpx2, whichever the client is built on) that takes standard OAuth 2
+    token calls in and sends Amino's; everything else passes through."""
 
-    def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+    class OAuthShim(lib.AsyncBaseTransport):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            self._inner = lib.AsyncHTTPTransport()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path != TOKEN_PATH:
-            return await self._inner.handle_async_request(request)
-        await request.aread()
-        response = await self._inner.handle_async_request(_amino_request(request))
-        await response.aread()
-        return _oauth_answer(response, request)
+        async def handle_async_request(self, request: Any) -> Any:
+            if request.url.path != TOKEN_PATH:
+                return await self._inner.handle_async_request(request)
+            await request.aread()
+            response = await self._inner.handle_async_request(_amino_request(request, lib))
+            await response.aread()
+            return _oauth_answer(response, request, lib)
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+    return OAuthShim()
+
+
+def library_of(cls: type) -> Any:
+    """The HTTP library (httpx or httpx2) a client class is built on: authlib prefers httpx2 where installed."""
+    for base in cls.__mro__:
+        root = base.__module__.partition(".")[0]
+        if root in ("httpx", "httpx2"):
+            return importlib.import_module(root)
+    return httpx
 
 
 class SyncOAuthShim(httpx.BaseTransport):
@@ -131,7 +145,8 @@ async def _authlib(url: str, margin: float | None) -> tuple[Any, Any]:
     # As authlib documents for the password grant: fetch_token with username and password, refreshed
     # automatically from token_endpoint when expired (leeway 60 s).
     options = {} if margin is None else {"leeway": margin}
-    client = AsyncOAuth2Client(token_endpoint=f"{url}{TOKEN_PATH}", transport=OAuthShim(), **options)
+    shim = oauth_shim(library_of(AsyncOAuth2Client))
+    client = AsyncOAuth2Client(token_endpoint=f"{url}{TOKEN_PATH}", transport=shim, **options)
     await client.fetch_token(f"{url}{TOKEN_PATH}", username=USERNAME, password=PASSWORD, grant_type="password")
 
     async def call(channel_id: str) -> bool:

@@ -1,7 +1,9 @@
 """The benchmark runner: ``nox -s bench`` (or ``python benchmarks/run.py``) writes ``benchmarks/RESULTS.md``.
 
-One fake server process on loopback serves every scenario. Each measurement runs in a fresh worker process (so
-imports, blocked extras and event loops are its own); scenarios are interleaved, repeated, and reported as medians.
+Throughput is measured against a minimal Node.js server (``server.js``) pinned to one core, each client in a fresh
+worker process pinned to the other; refresh and bulk against the SDK's fake server (``python -m
+amino_async.testing``), which has the knobs they need. Each measurement runs in a fresh worker process (so imports,
+blocked extras and event loops are its own); configurations are interleaved, repeated, and reported as medians.
 Everything in RESULTS.md above the notes marker is generated; the notes below it are kept from run to run.
 """
 
@@ -22,31 +24,52 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import Server, cpu_seconds
+from _common import NodeServer, Server, cpu_seconds, pinned
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"
 NOTES_MARKER = "<!-- notes: everything below is kept when run.py rewrites this file -->"
-CONCURRENCY = (1, 50, 200)
+CONCURRENCY = (50, 200)
+REQUESTS = 4000
 
-#: Throughput configurations: label -> worker arguments.
-THROUGHPUT: dict[str, list[str]] = {
-    "SDK, asyncio, speedups (aiohttp)": ["--lib", "sdk"],
-    "SDK, asyncio, no speedups (httpcore)": ["--lib", "sdk", "--no-speedups"],
-    "SDK, asyncio, no speedups, no sniffio": ["--lib", "sdk", "--no-speedups", "--no-sniffio"],
-    "SDK, trio (httpcore)": ["--lib", "sdk", "--backend", "trio"],
-    "raw httpx, asyncio": ["--lib", "httpx"],
-    "raw httpx, trio": ["--lib", "httpx", "--backend", "trio"],
-    "raw httpx + AiohttpTransport, asyncio": ["--lib", "httpx-aiohttp"],
-    "raw aiohttp, asyncio": ["--lib", "aiohttp"],
+AIOHTTP = "raw aiohttp"
+HTTPX = "raw httpx 0.28 (static header)"
+HTTPX2 = "raw httpx2 (static header)"
+HTTPX2_TRIO = "raw httpx2 (static header), trio"
+SDK = "SDK, speedups, httpx2 (default)"
+SDK_HTTPX = "SDK, speedups, AMINO_HTTP_LIBRARY=httpx"
+SDK_BARE = "SDK, httpx2 only (no aiohttp, no orjson)"
+SDK_BARE_TRIO = "SDK, httpx2 only, trio"
+HTTPX_TRIO = "raw httpx 0.28 (static header), trio"
+
+#: Throughput configurations: label -> (worker arguments, extra environment). asyncio unless the label says trio.
+THROUGHPUT: dict[str, tuple[list[str], dict[str, str]]] = {
+    AIOHTTP: (["--client", "aiohttp"], {}),
+    HTTPX: (["--client", "httpx"], {}),
+    HTTPX2: (["--client", "httpx2"], {}),
+    SDK: (["--client", "sdk"], {}),
+    SDK_HTTPX: (["--client", "sdk"], {"AMINO_HTTP_LIBRARY": "httpx"}),
+    SDK_BARE: (["--client", "sdk", "--no-extras"], {}),
+    HTTPX2_TRIO: (["--client", "httpx2", "--backend", "trio"], {}),
+    SDK_BARE_TRIO: (["--client", "sdk", "--no-extras", "--backend", "trio"], {}),
+    HTTPX_TRIO: (["--client", "httpx", "--backend", "trio"], {}),
 }
+#: The issue's targets: (label, measured against, at least this ratio of its requests/s).
+THROUGHPUT_TARGETS: tuple[tuple[str, str, float], ...] = (
+    (SDK, AIOHTTP, 0.6),
+    (SDK_HTTPX, AIOHTTP, 0.5),
+    (SDK, HTTPX, 8.0),
+    (SDK_BARE, HTTPX2, 0.9),
+    (SDK_BARE_TRIO, HTTPX2_TRIO, 0.9),
+)
 REFRESH_LIBS = ("sdk", "authlib", "httpx-auth")
 REFRESH_SCENARIOS = ("expired", "valid", "short", "revoked")
 VERSIONS = (
     "amino-async",
     "httpx",
     "httpcore",
-    "httpx-aiohttp",
+    "httpx2",
+    "httpcore2",
     "aiohttp",
     "anyio",
     "sniffio",
@@ -64,10 +87,16 @@ VERSIONS = (
 )
 
 
-def worker(script: str, *args: str) -> Any:
-    """Run one worker and return its JSON answer (None, after printing why, when it failed)."""
+def worker(script: str, *args: str, env: dict[str, str] | None = None, core: int | None = None) -> Any:
+    """Run one worker (on ``core`` alone, when given) and return its JSON answer (None, after printing why, when it
+    failed)."""
     command = [sys.executable, str(HERE / script), *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    if core is not None:
+        command = pinned(core, command)
+    environment = dict(os.environ)
+    environment.pop("AMINO_HTTP_LIBRARY", None)  # each configuration says which library it runs on
+    environment.update(env or {})
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=environment)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         print(f"  FAILED: {' '.join(command[1:])}\n{done.stderr[-2000:]}", file=sys.stderr)
@@ -89,31 +118,33 @@ def median(values: Iterable[float]) -> float:
 # --- scenarios --------------------------------------------------------------------------------------------
 
 
-def throughput(server: Server, reps: int, duration: float) -> dict[str, Any]:
-    runs: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
+def throughput(server: NodeServer, reps: int, requests: int) -> dict[str, Any]:
+    runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    concurrency = ",".join(str(c) for c in CONCURRENCY)
     for rep in range(reps):
         for label in rotate(list(THROUGHPUT), rep):
             print(f"throughput {rep + 1}/{reps}: {label}", flush=True)
-            args = ["--url", server.url, "--server-pid", str(server.pid), "--duration", str(duration)]
-            result = worker("throughput.py", *args, *THROUGHPUT[label])
+            arguments, env = THROUGHPUT[label]
+            args = ["--url", server.url, "--server-pid", str(server.pid), "--requests", str(requests)]
+            args += ["--concurrency", concurrency]
+            result = worker("throughput.py", *args, *arguments, env=env, core=NodeServer.CLIENT_CORE)
             if result is not None:
                 runs[label].append(result)
     table: dict[str, Any] = {}
     for label, results in runs.items():
-        table[label] = {}
-        for index, concurrency in enumerate(CONCURRENCY):
-            cells = [result[index] for result in results]
-            table[label][concurrency] = {
-                key: median(cell[key] for cell in cells) for key in ("rps", "client_cpu", "server_cpu")
-            }
-            table[label][concurrency]["runs"] = [round(cell["rps"]) for cell in cells]
+        table[label] = {"library": results[0].get("library"), "transport": results[0].get("transport")}
+        for index, c in enumerate(CONCURRENCY):
+            cells = [result["results"][index] for result in results]
+            table[label][c] = {key: median(cell[key] for cell in cells) for key in ("rps", "client_cpu", "server_cpu")}
+            table[label][c]["runs"] = [round(cell["rps"]) for cell in cells]
     return table
 
 
-def mixed(server: Server, rounds: int, duration: float) -> dict[str, Any]:
+def mixed(server: NodeServer, rounds: int) -> dict[str, Any]:
     print("throughput, one process, clients taking turns", flush=True)
-    args = ["--url", server.url, "--server-pid", str(server.pid), "--lib", "mixed", "--concurrency", "50,200"]
-    result: dict[str, Any] = worker("throughput.py", *args, "--rounds", str(rounds), "--duration", str(duration)) or {}
+    args = ["--url", server.url, "--server-pid", str(server.pid), "--client", "mixed", "--requests", "2000"]
+    args += ["--concurrency", ",".join(str(c) for c in CONCURRENCY), "--rounds", str(rounds)]
+    result: dict[str, Any] = worker("throughput.py", *args, core=NodeServer.CLIENT_CORE) or {}
     return result
 
 
@@ -230,34 +261,29 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             return float("nan"), float("nan")
         return _ratio(a["rps"], b["rps"]), _ratio(a["rps"] / a["client_cpu"], b["rps"] / b["client_cpu"])
 
-    checks = [
-        ("speedups", "SDK, asyncio, speedups (aiohttp)", "raw aiohttp, asyncio", 0.5),
-        ("speedups", "SDK, asyncio, speedups (aiohttp)", "raw httpx, asyncio", 8.0),
-        ("no speedups", "SDK, asyncio, no speedups (httpcore)", "raw httpx, asyncio", 2.0),
-        ("trio", "SDK, trio (httpcore)", "raw httpx, trio", 1.0),
-    ]
-    for c in (50, 200) if tp else ():
-        for what, label, other, floor in checks:
+    for label, other, floor in THROUGHPUT_TARGETS if tp else ():
+        for c in CONCURRENCY:
             by_rate, by_cpu = ratio(label, other, c)
             rows.append(
                 (
-                    f"c={c}, {what}: >= {floor:g} x {other}",
+                    f"c={c}: {label} >= {floor:g} x {other}",
                     f"{by_rate:.2f} x (per client CPU-second: {by_cpu:.2f} x)",
-                    by_rate >= floor,
+                    by_rate >= floor if by_rate == by_rate else None,
                 )
             )
     mx = data.get("mixed", {})
     for c, row in mx.items():
-        sdk = row["SDK, speedups (aiohttp transport)"]
-        for other, floor in (("raw aiohttp", 0.5), ("raw httpx (httpcore)", 8.0)):
-            by_rate, by_cpu = _ratio(sdk["rps"], row[other]["rps"]), _ratio(sdk["per_cpu"], row[other]["per_cpu"])
-            rows.append(
-                (
-                    f"c={c}, speedups: >= {floor:g} x {other} (one process, taking turns)",
-                    f"{by_rate:.2f} x (per client CPU-second: {by_cpu:.2f} x)",
-                    by_rate >= floor,
+        for label, other, floor in (("SDK, speedups, httpx2", AIOHTTP, 0.6), ("SDK, speedups, httpx", AIOHTTP, 0.5)):
+            a, b = row.get(label), row.get(other)
+            if a and b:
+                by_rate, by_cpu = _ratio(a["rps"], b["rps"]), _ratio(a["per_cpu"], b["per_cpu"])
+                rows.append(
+                    (
+                        f"c={c}: {label} >= {floor:g} x {other} (one process, taking turns)",
+                        f"{by_rate:.2f} x (per client CPU-second: {by_cpu:.2f} x)",
+                        by_rate >= floor,
+                    )
                 )
-            )
     rf = data.get("refresh", {})
     expired = rf.get("expired", {}).get("sdk")
     valid = rf.get("valid", {}).get("sdk")
@@ -320,21 +346,25 @@ def render(data: dict[str, Any], command: str, notes: str) -> str:
     add("# Benchmark results\n")
     add(
         f"Generated by `nox -s bench` (`{command}`) on {data['date']} in {data['elapsed'] / 60:.1f} minutes. "
-        "Every number is a median over interleaved repetitions, measured in the same run against one fake "
-        "server process on loopback; absolute numbers depend on the machine and its load, the ratios are "
-        "what to compare.\n"
+        "Every number is a median over interleaved repetitions, all configurations measured side by side in the "
+        "same run; absolute numbers depend on the machine and its load, the ratios are what to compare.\n"
     )
     add(
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['system']}, Python {m['python']}; "
         f"load average at start: {m['load']}"
+        + (f", after the throughput runs: {data['load_after_throughput']}" if "load_after_throughput" in data else "")
     )
     add(f"- Repetitions: {data['reps']}")
     add("- Versions: " + ", ".join(f"{name} {v}" for name, v in data["versions"].items()))
     add(
-        "- Server: `python -m amino_async.testing --port 0 --channels 10000`, one uvicorn worker (uvloop and "
-        "httptools when installed); one process because the fake keeps its users and tokens in memory. Its CPU "
-        "share (1.00 = one core busy) is given next to the client's: it stays well under a core, so the client "
+        f"- Throughput server: `benchmarks/server.js`, node {data.get('node', '?')} with its built-in `http` "
+        "(keep-alive, one process) pinned to core 0 with `taskset`, each client process pinned to core 1. It "
+        "answers the streams route with a JSON:API document of about 1.6 KB (two streams) and the token route with "
+        "a one-hour token; its CPU share is given next to the client's and stays well under a core, so the client "
         "is what is measured.\n"
+        "- Refresh and bulk server: `python -m amino_async.testing --port 0 --channels 10000`, one uvicorn worker "
+        "(uvloop and httptools when installed); it has the knobs those scenarios need (token lifetimes, a slow "
+        "token endpoint, revocation).\n"
     )
 
     add("## Targets\n")
@@ -348,14 +378,16 @@ def render(data: dict[str, Any], command: str, notes: str) -> str:
     if tp:
         add("## 1. Throughput\n")
         add(
-            "`client.channels.streams(id)` (decoded models) vs a raw GET + `json.loads` with a static bearer token, "
-            f"requests/s during {data['duration']:g} s at each concurrency (after a warm-up), one worker process per "
-            "row. CPU: client / server, in cores (1.00 = one core busy). On a machine shared with other work a "
+            "`client.channels.streams(id)` (decoded into models; logged in once beforehand, so only data calls are "
+            "measured) vs a raw GET + `json.loads` with a static bearer header, "
+            f"{data.get('requests', REQUESTS):,} requests per measurement at each concurrency (after a warm-up of a "
+            "tenth as many), one fresh worker process per row and repetition; medians. asyncio unless the row "
+            "says trio. CPU: client / server, in cores (1.00 = one core busy). On a machine shared with other work a "
             "client may not get a whole core, so requests per client CPU-second are given too: the steadier "
             "measure of each library's own cost.\n"
         )
         add(
-            "| configuration | "
+            "| configuration | library / transport | "
             + " | ".join(f"c={c} req/s" for c in CONCURRENCY)
             + " | "
             + " | ".join(f"c={c} req per client CPU-s" for c in CONCURRENCY)
@@ -363,14 +395,24 @@ def render(data: dict[str, Any], command: str, notes: str) -> str:
             + " | ".join(f"c={c} CPU client/server" for c in CONCURRENCY)
             + " |"
         )
-        add("| --- |" + " ---: |" * (3 * len(CONCURRENCY)))
+        add("| --- | --- |" + " ---: |" * (3 * len(CONCURRENCY)))
         for label, row in tp.items():
+            lib = row.get("library") or ""
+            if row.get("transport"):
+                lib += f" / {row['transport']}"
             rates = " | ".join(_fmt(row[c]["rps"]) for c in CONCURRENCY)
             per_cpu = " | ".join(_fmt(row[c]["rps"] / row[c]["client_cpu"]) for c in CONCURRENCY)
             cpu = " | ".join(f"{row[c]['client_cpu']:.2f} / {row[c]['server_cpu']:.2f}" for c in CONCURRENCY)
-            add(f"| {label} | {rates} | {per_cpu} | {cpu} |")
+            add(f"| {label} | {lib} | {rates} | {per_cpu} | {cpu} |")
         add("")
-        add("Every repetition (req/s at c=1, 50, 200):\n")
+        context = []
+        for a, b in ((HTTPX2, HTTPX), (HTTPX2_TRIO, HTTPX_TRIO), (SDK, SDK_HTTPX)):
+            if a in tp and b in tp:
+                cells = ", ".join(f"{_ratio(tp[a][c]['rps'], tp[b][c]['rps']):.2f} x at c={c}" for c in CONCURRENCY)
+                context.append(f"{a} / {b}: {cells}")
+        if context:
+            add("For context: " + "; ".join(context) + ".\n")
+        add("Every repetition (req/s at " + ", ".join(f"c={c}" for c in CONCURRENCY) + "):\n")
         for label, row in tp.items():
             per_rep = list(zip(*(row[c]["runs"] for c in CONCURRENCY), strict=False))
             add(f"- {label}: " + "; ".join("/".join(str(x) for x in rep) for rep in per_rep))
@@ -379,7 +421,7 @@ def render(data: dict[str, Any], command: str, notes: str) -> str:
     mx = data.get("mixed", {})
     if mx:
         add(
-            "The asyncio clients again, all in one process, taking turns of 0.8 s (medians of "
+            "The asyncio clients again, all in one process, taking turns of 2,000 requests (medians of "
             f"{data['reps'] + 1} turns each): the steadiest comparison on a busy machine, since every client sees "
             "the same moments of load.\n"
         )
@@ -491,9 +533,12 @@ def write(data: dict[str, Any], command: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each scenario")
-    parser.add_argument("--duration", type=float, default=1.2, help="seconds measured at each concurrency")
+    parser.add_argument("--requests", type=int, default=REQUESTS, help="requests per throughput measurement")
     parser.add_argument(
-        "--only", nargs="*", default=["throughput", "refresh", "decoding", "bulk", "import"], help="scenarios to run"
+        "--only",
+        nargs="*",
+        default=["throughput", "mixed", "refresh", "decoding", "bulk", "import"],
+        help="scenarios to run",
     )
     parser.add_argument("--json", type=Path, default=HERE / "results.json", help="raw results, for the record")
     parser.add_argument("--render", action="store_true", help="only rewrite RESULTS.md from the --json file")
@@ -508,24 +553,32 @@ def main() -> None:
         "machine": machine(),
         "versions": {name: _version(name) for name in VERSIONS},
         "reps": args.reps,
-        "duration": args.duration,
+        "requests": args.requests,
     }
     if "import" in args.only:
         data["import"] = import_time(repeat=2 * args.reps + 1)
     if "decoding" in args.only:
         data["decoding"] = decoding(max(1, args.reps - 1))
-    server = Server(channels=10_000)
-    try:
-        if "throughput" in args.only:
-            data["throughput"] = throughput(server, args.reps, args.duration)
-        if "throughput" in args.only:
-            data["mixed"] = mixed(server, rounds=args.reps + 1, duration=0.8)
-        if "refresh" in args.only:
-            data["refresh"] = refresh(server, max(1, args.reps - 1))
-        if "bulk" in args.only:
-            data["bulk"] = bulk(server, max(1, args.reps - 1))
-    finally:
-        server.close()
+    if "throughput" in args.only or "mixed" in args.only:
+        node = NodeServer()
+        data["node"] = node.version
+        try:
+            if "throughput" in args.only:
+                data["throughput"] = throughput(node, args.reps, args.requests)
+            if "mixed" in args.only:
+                data["mixed"] = mixed(node, rounds=args.reps + 1)
+        finally:
+            node.close()
+        data["load_after_throughput"] = machine()["load"]
+    if "refresh" in args.only or "bulk" in args.only:
+        server = Server(channels=10_000)
+        try:
+            if "refresh" in args.only:
+                data["refresh"] = refresh(server, max(1, args.reps - 1))
+            if "bulk" in args.only:
+                data["bulk"] = bulk(server, max(1, args.reps - 1))
+        finally:
+            server.close()
     data["elapsed"] = time.perf_counter() - started
     args.json.write_text(json.dumps(data, indent=1, default=str))
     notes = (
