@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
-from importlib.metadata import requires
+from importlib.metadata import metadata, requires
+from pathlib import Path
 
 from packaging.requirements import Requirement
 
@@ -47,3 +49,19 @@ def test_the_testing_module_without_its_extra_names_the_extra() -> None:
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("ImportError")
     assert "amino-async[testing]" in last_line
+
+
+def test_the_metadata_names_the_project_urls_and_the_license() -> None:
+    meta = metadata("amino-async")
+    urls = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL") or [])
+    assert {"Documentation", "Source", "Issues", "Changelog"} <= set(urls)
+    assert meta["License-Expression"] == "MIT"
+    assert meta["Requires-Python"] == ">=3.10"
+
+
+def test_the_sdist_carries_what_the_readme_and_the_tests_read() -> None:
+    # The README links SECURITY.md, LICENSE and api.md; the tests read docs/, mkdocs.yml and the examples.
+    text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    section = text.split("[tool.hatch.build.targets.sdist]", 1)[1].split("\n[", 1)[0]
+    included = set(re.findall(r'"([^"]+)"', section))
+    assert {"SECURITY.md", "LICENSE", "api.md", "docs", "mkdocs.yml", "examples", "tests", "CHANGELOG.md"} <= included
