@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import parse_qsl
+
+import attrs
 
 from amino_async import AminoClient
 from amino_async._http import choose_library
@@ -16,7 +20,7 @@ BASE_URL = "http://localhost"
 USERNAME = "user@example.com"
 PASSWORD = "secret"
 USER_ID = "1001"
-#: Another origin, played in-process by :class:`Recorder`.
+#: Another origin, played in-process by :class:`TwoOrigins`.
 OTHER = "other.example"
 
 
@@ -34,19 +38,79 @@ def secrets_of(fake: FakeAmino) -> set[str]:
     return found
 
 
-class Recorder:
-    """An ASGI app in front of the fake that records every request whole, and plays another host too.
+@attrs.define
+class Exchange:
+    """One request through a :class:`Recorder`, whole, and the answer to it."""
 
-    Requests for ``other.example`` are answered here (a 200, or a redirect) and never reach the fake.
+    method: str
+    path: str
+    #: The path as sent, escapes kept (an id ``a/b?c#d`` is one segment here, where ``path`` decodes it); no query.
+    raw_path: str
+    query: str
+    #: The request's headers, their names in lower case.
+    headers: dict[str, str]
+    body: bytes
+    status: int = 0
+    #: The answer's headers, their names in lower case.
+    response_headers: dict[str, str] = attrs.field(factory=dict)
+    response_body: bytes = b""
+
+    @property
+    def host(self) -> str:
+        return self.headers.get("host", "")
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query as a dict (the last value of a repeated name), blank values kept."""
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+    @property
+    def json(self) -> Any:
+        """The request's body decoded, or None when it has none."""
+        return json.loads(self.body) if self.body else None
+
+    @property
+    def answer(self) -> Any:
+        """The answer's body decoded, or None when it has none."""
+        return json.loads(self.response_body) if self.response_body else None
+
+    @property
+    def content_type(self) -> str:
+        return self.response_headers.get("content-type", "")
+
+    def request_text(self) -> str:
+        """The whole request as one string (host, method, path, query, headers and body), to search for a secret."""
+        return json.dumps(
+            {
+                "host": self.host,
+                "method": self.method,
+                "path": self.path,
+                "query": self.query,
+                "headers": self.headers,
+                "body": self.body.decode("latin-1"),
+            }
+        )
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+
+
+class Recorder:
+    """An ASGI app in front of another (the fake) that records every HTTP exchange whole, request and answer.
+
+    Exchanges whose path contains one of ``unrecorded`` (``"/api/auth/"``: the token calls) are passed on but
+    not kept.
     """
 
-    def __init__(self, fake: FakeAmino) -> None:
-        self.fake = fake
-        self.requests: list[dict[str, Any]] = []
+    def __init__(self, app: Any, *, unrecorded: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.unrecorded = unrecorded
+        self.exchanges: list[Exchange] = []
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
-            await self.fake(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         chunks = []
         while True:
@@ -55,23 +119,17 @@ class Recorder:
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        self.requests.append(
-            {
-                "host": headers.get("host", ""),
-                "method": scope["method"],
-                "path": scope["path"],
-                "query": scope["query_string"].decode("latin-1"),
-                "headers": headers,
-                "body": body.decode("latin-1"),
-            }
+        raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").partition("?")[0]
+        exchange = Exchange(
+            scope["method"],
+            scope["path"],
+            raw_path,
+            scope["query_string"].decode("latin-1"),
+            _headers(scope["headers"]),
+            body,
         )
-        if headers.get("host", "").startswith(OTHER):
-            await _answer(send, 200, b'{"data": []}')
-            return
-        if "/redirect-away" in scope["path"]:
-            await _answer(send, 302, b"", [(b"location", f"http://{OTHER}/landing".encode())])
-            return
+        if not any(part in exchange.path for part in self.unrecorded):
+            self.exchanges.append(exchange)
         sent = False
 
         async def replay() -> dict[str, Any]:
@@ -79,12 +137,61 @@ class Recorder:
             if not sent:
                 sent = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+            return dict(await receive())
 
-        await self.fake(scope, replay, send)
+        async def keep(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+                exchange.response_headers = _headers(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                exchange.response_body += message.get("body", b"")
+            await send(message)
 
-    def seen_by(self, host: str) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["host"].split(":")[0] == host]
+        if not await self.answer_here(exchange, keep):
+            await self.app(scope, replay, keep)
+
+    async def answer_here(self, exchange: Exchange, send: Any) -> bool:
+        """Answer ``exchange`` without the app behind; whether it did (never, here)."""
+        return False
+
+    def last(self, method: str | None = None, path_start: str = "") -> Exchange:
+        """The last exchange (of ``method``, whose path starts with ``path_start``, when given)."""
+        for e in reversed(self.exchanges):
+            if (method is None or e.method == method) and e.path.startswith(path_start):
+                return e
+        raise AssertionError(f"no {method or 'exchange'} {path_start}".rstrip() + " was recorded")
+
+    def of(self, path_start: str) -> list[Exchange]:
+        """The exchanges whose path starts with ``path_start``."""
+        return [e for e in self.exchanges if e.path.startswith(path_start)]
+
+    def seen_by(self, host: str) -> list[Exchange]:
+        """The exchanges sent to ``host`` (any port)."""
+        return [e for e in self.exchanges if e.host.split(":")[0] == host]
+
+    def take_last(self) -> Exchange:
+        """The last exchange, taken out of those kept (a request a test made invalid on purpose)."""
+        return self.exchanges.pop()
+
+    def clear(self) -> None:
+        self.exchanges.clear()
+
+
+class TwoOrigins(Recorder):
+    """A :class:`Recorder` that plays another host too.
+
+    Requests for ``other.example`` are answered here (a 200), as are those whose path has ``/redirect-away`` (a
+    redirect to ``other.example``); neither reaches the app behind.
+    """
+
+    async def answer_here(self, exchange: Exchange, send: Any) -> bool:
+        if exchange.host.startswith(OTHER):
+            await _answer(send, 200, b'{"data": []}')
+            return True
+        if "/redirect-away" in exchange.path:
+            await _answer(send, 302, b"", [(b"location", f"http://{OTHER}/landing".encode())])
+            return True
+        return False
 
 
 async def _answer(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:

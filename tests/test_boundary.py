@@ -39,7 +39,7 @@ from amino_async import (
 from amino_async.testing import FakeAmino
 from amino_async.testing._server import serve
 
-from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, httpx, in_process
+from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, TwoOrigins, httpx, in_process
 
 FAST_RETRY = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
 TOKENS_PATH = "/api/auth/v1/access_tokens"
@@ -117,7 +117,7 @@ async def test_token_calls_never_follow_a_redirect_even_through_a_redirecting_cl
 
 
 async def test_data_calls_never_follow_a_redirect_through_a_redirecting_client(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=recorder), follow_redirects=True) as http,
         AminoClient(BASE_URL, username=USERNAME, password=PASSWORD, http_client=http) as client,
@@ -137,7 +137,7 @@ async def test_no_cookie_from_one_users_answer_rides_along_with_another_users_ca
     fake: FakeAmino, own_pool: bool
 ) -> None:
     bob = fake.add_user("bob@example.com", "bob-pw")
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     transport = httpx.ASGITransport(app=recorder)
     async with contextlib.AsyncExitStack() as stack:
         http = None if own_pool else await stack.enter_async_context(httpx.AsyncClient(transport=transport))
@@ -151,24 +151,24 @@ async def test_no_cookie_from_one_users_answer_rides_along_with_another_users_ca
         await user_view.profiles.list()
         if http is not None:
             assert not http.cookies  # nothing left in the caller's own jar for their other requests
-    logins = [r for r in recorder.requests if r["path"].endswith("/login")]
+    logins = [r for r in recorder.exchanges if r.path.endswith("/login")]
     assert logins, "the digest login ran"
-    others = [r for r in recorder.requests if r not in logins]
-    assert others and all("cookie" not in r["headers"] for r in others)
+    others = [r for r in recorder.exchanges if r not in logins]
+    assert others and all("cookie" not in r.headers for r in others)
     assert fake.stats.requests_by_user[bob.user_id] == 1
 
 
 async def test_the_cookie_exchange_sends_the_users_own_cookie_only(fake: FakeAmino) -> None:
     bob = fake.add_user("bob@example.com", "bob-pw")
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     async with AminoClient(BASE_URL, transport=httpx.ASGITransport(app=recorder)) as client:
         for user in (fake.default_user, bob):
             cookie = fake.create_session(user)
             await client.with_auth(user_id=user.user_id, cookies={"amino_session": cookie}).channels.list()
-    exchanges = [r for r in recorder.requests if r["path"].endswith("/login")]
+    exchanges = [r for r in recorder.exchanges if r.path.endswith("/login")]
     assert len(exchanges) == 2
-    assert [r["headers"]["cookie"].count("amino_session=") for r in exchanges] == [1, 1]
-    assert exchanges[0]["headers"]["cookie"] != exchanges[1]["headers"]["cookie"]
+    assert [r.headers["cookie"].count("amino_session=") for r in exchanges] == [1, 1]
+    assert exchanges[0].headers["cookie"] != exchanges[1].headers["cookie"]
 
 
 # --- ids never move a request ----------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def _page_with_next(link: Any, count: int = 1) -> str:
     [f"http://{OTHER}/api/metadata/v1/channels?page_number=2", "https://localhost/x", "//evil.example/x"],
 )
 async def test_a_next_link_to_another_origin_is_an_error_never_followed(fake: FakeAmino, link: str) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     fake.inject("/api/metadata/v1/channels", status=200, body=_page_with_next(link))
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD

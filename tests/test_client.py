@@ -40,7 +40,7 @@ from amino_async import (
 from amino_async.resources._bulk import bulk_map
 from amino_async.testing import FakeAmino
 
-from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, httpx, in_process
+from .helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, Recorder, httpx, in_process
 
 FAST_RETRY = RetryPolicy(max_retries=2, initial_delay=0.01, max_delay=0.05)
 
@@ -54,30 +54,16 @@ def streams_path(fake: FakeAmino, index: int) -> str:
     return f"/api/v1/channels/{fake.channel_id(index)}/relationships/streams"
 
 
-class HeaderRecorder:
-    """An ASGI middleware in front of the fake that keeps every request's headers and query."""
-
-    def __init__(self, app: FakeAmino) -> None:
-        self.app = app
-        self.requests: list[tuple[str, dict[str, str], str]] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-            self.requests.append((scope["path"], headers, scope["query_string"].decode()))
-        await self.app(scope, receive, send)
-
-
 # --- lifecycle and identity -------------------------------------------------------------------------------
 
 
 async def test_user_agent_names_the_sdk_and_its_version(fake: FakeAmino) -> None:
-    recorder = HeaderRecorder(fake)
+    recorder = Recorder(fake)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD
     ) as c:
         await c.channels.list()
-    agents = {headers["user-agent"] for _, headers, _ in recorder.requests}
+    agents = {e.headers["user-agent"] for e in recorder.exchanges}
     assert len(agents) == 1
     (agent,) = agents
     from amino_async import __version__
@@ -129,13 +115,13 @@ async def test_list_returns_a_page_with_included_resources_resolved(fake: FakeAm
 
 
 async def test_list_parameters_reach_the_server(fake: FakeAmino) -> None:
-    recorder = HeaderRecorder(fake)
+    recorder = Recorder(fake)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD
     ) as c:
         descending = await c.channels.list(page_number=2, sort="-logical_channel_number", language="fin")
         sports = await c.channels.list(filter="genre.name:Sports")
-    queries = [q for path, _, q in recorder.requests if path.endswith("/channels")]
+    queries = [e.query for e in recorder.exchanges if e.path.endswith("/channels")]
     assert (
         "page_number=2" in queries[0] and "sort=-logical_channel_number" in queries[0] and "language=fin" in queries[0]
     )
@@ -193,7 +179,7 @@ async def test_pagination_follows_next_links_where_sent(fake: FakeAmino) -> None
 
 
 async def test_channel_streams_with_every_option(fake: FakeAmino) -> None:
-    recorder = HeaderRecorder(fake)
+    recorder = Recorder(fake)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD
     ) as c:
@@ -212,7 +198,7 @@ async def test_channel_streams_with_every_option(fake: FakeAmino) -> None:
     assert all(json.loads(s.id) for s in default)  # ids are JSON text
     assert all("dash" in s.streaming_protocols for s in dash)
     assert any(k.type == "widevine" for s in dash for k in s.protection_keys)
-    query = recorder.requests[-1][2]
+    query = recorder.last().query
     for part in (
         "streamType=dash",
         "drmSystem=widevine",
@@ -240,17 +226,17 @@ async def test_unknown_channel_is_not_found_never_retried(fake: FakeAmino) -> No
 
 
 async def test_opaque_ids_are_sent_as_one_path_segment(fake: FakeAmino) -> None:
-    recorder = HeaderRecorder(fake)
+    recorder = Recorder(fake)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD
     ) as c:
         with pytest.raises(NotFoundError):
             await c.channels.streams('{"a":"b/c?d#e"}')
-    assert recorder.requests[-1][0] == '/api/v1/channels/{"a":"b/c?d#e"}/relationships/streams'
+    assert recorder.last().path == '/api/v1/channels/{"a":"b/c?d#e"}/relationships/streams'
 
 
 async def test_catchup_and_recording_streams(fake: FakeAmino) -> None:
-    recorder = HeaderRecorder(fake)
+    recorder = Recorder(fake)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD
     ) as c:
@@ -261,11 +247,11 @@ async def test_catchup_and_recording_streams(fake: FakeAmino) -> None:
             autoplay="catchup",
             device_class="mobile",
         )
-        catchup_query = recorder.requests[-1][2]
+        catchup_query = recorder.last().query
         recording = await c.streams.recording(
             fake.recording_id(0), stream_type="dash", drm_system="playready", suggested_start_time=10
         )
-        recording_query = recorder.requests[-1][2]
+        recording_query = recorder.last().query
         with pytest.raises(NotFoundError):
             await c.streams.catchup("missing")
         with pytest.raises(NotFoundError, match="not found"):
@@ -663,7 +649,7 @@ async def test_raw_responses_are_kept_apart_between_concurrent_calls(fake: FakeA
 
 
 async def test_with_options_sets_timeout_retries_and_headers_for_its_calls_only(fake: FakeAmino) -> None:
-    recorder = HeaderRecorder(fake)
+    recorder = Recorder(fake)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=recorder), username=USERNAME, password=PASSWORD, retry=FAST_RETRY
     ) as client:
@@ -672,7 +658,7 @@ async def test_with_options_sets_timeout_retries_and_headers_for_its_calls_only(
         with pytest.raises(ServerError):
             await tagged.channels.streams(fake.channel_id(0))
         await client.channels.streams(fake.channel_id(0))  # the client's own: no header, retries as before
-    data_calls = [headers for path, headers, _ in recorder.requests if path.endswith("/relationships/streams")]
+    data_calls = [e.headers for e in recorder.exchanges if e.path.endswith("/relationships/streams")]
     assert data_calls[0].get("x-trace") == "abc"
     assert "x-trace" not in data_calls[-1]
     assert fake.stats.faults["503"] == 1

@@ -33,7 +33,7 @@ from amino_async import (
 from amino_async import _errors as errors_module
 from amino_async.testing import FakeAmino, FaultProxy
 
-from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, Recorder, httpx, in_process, secrets_of
+from .helpers import BASE_URL, OTHER, PASSWORD, USER_ID, USERNAME, TwoOrigins, httpx, in_process, secrets_of
 
 FAST_RETRY = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
 
@@ -43,7 +43,7 @@ def fake() -> FakeAmino:
     return FakeAmino(channels=20)
 
 
-def _client(recorder: Recorder, **options: Any) -> AminoClient:
+def _client(recorder: TwoOrigins, **options: Any) -> AminoClient:
     options.setdefault("username", USERNAME)
     options.setdefault("password", PASSWORD)
     return AminoClient(BASE_URL, transport=httpx.ASGITransport(app=recorder), retry=FAST_RETRY, **options)
@@ -53,7 +53,7 @@ def _client(recorder: Recorder, **options: Any) -> AminoClient:
 
 
 async def test_request_raw_cannot_be_pointed_at_another_host(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     async with _client(recorder) as client:
         await client.login()
         for path in (f"http://{OTHER}/steal", f"//{OTHER}/steal", f"@{OTHER}/steal"):
@@ -61,11 +61,11 @@ async def test_request_raw_cannot_be_pointed_at_another_host(fake: FakeAmino) ->
             with pytest.raises((ApiError, ConfigurationError)):
                 await client.request_raw("GET", path)
     assert recorder.seen_by(OTHER) == []
-    assert all(r["host"] == "localhost" for r in recorder.requests)
+    assert all(r.host == "localhost" for r in recorder.exchanges)
 
 
 async def test_the_client_does_not_follow_a_redirect_to_another_host(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     async with _client(recorder) as client:
         with pytest.raises(ApiError) as info:
             await client.request_raw("GET", "/redirect-away")
@@ -74,7 +74,7 @@ async def test_the_client_does_not_follow_a_redirect_to_another_host(fake: FakeA
 
 
 async def test_a_redirecting_httpx_client_with_amino_auth_leaves_the_bearer_behind(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     transport = httpx.ASGITransport(app=recorder)
     auth = AminoAuth(BASE_URL, username=USERNAME, password=PASSWORD, transport=transport)
     async with httpx.AsyncClient(transport=transport, auth=auth, follow_redirects=True) as http:
@@ -83,13 +83,13 @@ async def test_a_redirecting_httpx_client_with_amino_auth_leaves_the_bearer_behi
     assert response.status_code == 200
     assert str(response.url) == f"http://{OTHER}/landing"
     (landing,) = recorder.seen_by(OTHER)
-    assert "authorization" not in landing["headers"]
-    assert recorder.seen_by("localhost")[-1]["headers"]["authorization"].startswith("Bearer ")
-    assert all(token not in json.dumps(landing) for token in fake.issued_tokens())
+    assert "authorization" not in landing.headers
+    assert recorder.seen_by("localhost")[-1].headers["authorization"].startswith("Bearer ")
+    assert all(token not in landing.request_text() for token in fake.issued_tokens())
 
 
 async def test_absolute_urls_to_another_host_through_amino_auth_carry_no_secret(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     transport = httpx.ASGITransport(app=recorder)
     auth = AminoAuth(BASE_URL, username=USERNAME, password=PASSWORD, transport=transport)
     async with httpx.AsyncClient(transport=transport, auth=auth) as http:
@@ -98,10 +98,10 @@ async def test_absolute_urls_to_another_host_through_amino_auth_carry_no_secret(
             await http.get(url)
     await auth.aclose()
     secrets = secrets_of(fake)
-    for request in recorder.requests[1:]:
-        if request["host"] != "localhost" or request["path"] == "/x":
-            assert "authorization" not in request["headers"]
-            assert not any(secret in json.dumps(request) for secret in secrets)
+    for request in recorder.exchanges[1:]:
+        if request.host != "localhost" or request.path == "/x":
+            assert "authorization" not in request.headers
+            assert not any(secret in request.request_text() for secret in secrets)
 
 
 # --- plain http -------------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_a_malformed_base_url_is_a_configuration_error(url: str) -> None:
 
 
 async def test_the_password_is_sent_once_in_the_login_call_only(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     async with _client(recorder) as client:
         await client.channels.streams(fake.channel_id(0))
         fake.expire_access_tokens()
@@ -146,21 +146,21 @@ async def test_the_password_is_sent_once_in_the_login_call_only(fake: FakeAmino)
         fake.expire_access_tokens()
         await client.channels.streams(fake.channel_id(2))  # refresh refused: logs in again
         await client.channels.list()
-    carrying = [r for r in recorder.requests if PASSWORD in json.dumps(r)]
-    assert len(recorder.requests) >= 8
+    carrying = [r for r in recorder.exchanges if PASSWORD in r.request_text()]
+    assert len(recorder.exchanges) >= 8
     assert len(carrying) == 2  # the first login and the login after the refused refresh
     for request in carrying:
-        assert (request["method"], request["path"]) == ("POST", "/api/auth/v1/access_tokens")
-        assert json.loads(request["body"])["grant_type"] == "password"
-        assert PASSWORD not in json.dumps(request["headers"]) and PASSWORD not in request["query"]
+        assert (request.method, request.path) == ("POST", "/api/auth/v1/access_tokens")
+        assert request.json["grant_type"] == "password"
+        assert PASSWORD not in json.dumps(request.headers) and PASSWORD not in request.query
 
 
 async def test_digest_login_never_sends_the_password(fake: FakeAmino) -> None:
-    recorder = Recorder(fake)
+    recorder = TwoOrigins(fake)
     async with _client(recorder, login_method="digest") as client:
         await client.channels.streams(fake.channel_id(0))
     assert fake.stats.grants == {"digest": 1}
-    assert not any(PASSWORD in json.dumps(r) for r in recorder.requests)
+    assert not any(PASSWORD in r.request_text() for r in recorder.exchanges)
 
 
 # --- the token file ---------------------------------------------------------------------------------------

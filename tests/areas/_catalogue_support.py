@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 import yaml
 
 from amino_async import AminoClient
 from amino_async.testing import FakeAmino
-from tests.helpers import BASE_URL, PASSWORD, USERNAME
+from tests.helpers import BASE_URL, PASSWORD, USERNAME, Exchange, Recorder
 
 REFERENCE = Path("/work/shared/reference/amino-openapi/rest")
 if not REFERENCE.exists():  # beside the checkout, as shared/ is laid out for CI
@@ -45,96 +43,19 @@ FILES = (
 )
 
 
-@attrs.define
-class Exchange:
-    """One request the fake saw and what it answered."""
-
-    method: str
-    path: str
-    raw_path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    status: int = 0
-    response_headers: dict[str, str] = attrs.field(factory=dict)
-    response_body: bytes = b""
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def answer(self) -> Any:
-        return json.loads(self.response_body) if self.response_body else None
-
-
-class Recording:
-    """An ASGI app in front of the fake that keeps every data exchange whole."""
-
-    def __init__(self, fake: FakeAmino) -> None:
-        self.fake = fake
-        self.exchanges: list[Exchange] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.fake(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        exchange = Exchange(
-            scope["method"],
-            scope["path"],
-            scope.get("raw_path", scope["path"].encode()).decode("latin-1"),
-            scope["query_string"].decode("latin-1"),
-            {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
-            body,
-        )
-        if "/api/auth/" not in exchange.path:
-            self.exchanges.append(exchange)
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # type: ignore[no-any-return]
-
-        async def capture(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-                exchange.response_headers = {k.decode(): v.decode() for k, v in message.get("headers", [])}
-            elif message["type"] == "http.response.body":
-                exchange.response_body += message.get("body", b"")
-            await send(message)
-
-        await self.fake(scope, replay, capture)
-
-    @property
-    def last(self) -> Exchange:
-        return self.exchanges[-1]
-
-    def clear(self) -> None:
-        self.exchanges.clear()
-
-
 @pytest.fixture
 def fake() -> FakeAmino:
     return FakeAmino(channels=40)
 
 
 @pytest.fixture
-def recording(fake: FakeAmino) -> Recording:
-    return Recording(fake)
+def recording(fake: FakeAmino) -> Recorder:
+    """Every data exchange with the fake (the token calls are not kept)."""
+    return Recorder(fake, unrecorded=("/api/auth/",))
 
 
 @pytest.fixture
-async def client(recording: Recording) -> AsyncIterator[AminoClient]:
+async def client(recording: Recorder) -> AsyncIterator[AminoClient]:
     async with AminoClient(
         BASE_URL, username=USERNAME, password=PASSWORD, transport=httpx.ASGITransport(app=recording)
     ) as amino:

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 import yaml
 
+from ..helpers import Exchange
+
 REFERENCE = Path("/work/shared/reference/amino-openapi")
 _REMOTE = "https://raw.githubusercontent.com/booxmedialtd/api-documentation/master/"
 BASE = "http://localhost"
@@ -324,86 +326,7 @@ def operations(area: str) -> list[tuple[str, str, str, str]]:
     return found
 
 
-# --- the exchanges, recorded and checked ---------------------------------------------------------------------
-
-
-@attrs.define
-class Exchange:
-    """One request through :class:`Exchanges` and the answer to it."""
-
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    #: The path as sent, escapes kept: an id ``a/b?c#d`` is one segment here, where ``path`` decodes it.
-    raw_path: str = ""
-    status: int = 0
-    response_headers: dict[str, str] = attrs.field(factory=dict)
-    response_body: bytes = b""
-
-    def json(self) -> Any:
-        import json
-
-        return json.loads(self.body)
-
-
-class Exchanges:
-    """An ASGI app in front of another that records every exchange whole (request and answer)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.seen: list[Exchange] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        raw = scope.get("raw_path") or scope["path"].encode()
-        raw_path = raw.decode("latin-1").partition("?")[0]
-        exchange = Exchange(
-            scope["method"], scope["path"], scope["query_string"].decode("latin-1"), headers, body, raw_path
-        )
-        self.seen.append(exchange)
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return dict(await receive())
-
-        async def record(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-                exchange.response_headers = {
-                    k.decode("latin-1").lower(): v.decode("latin-1") for k, v in message.get("headers", [])
-                }
-            elif message["type"] == "http.response.body":
-                exchange.response_body += message.get("body", b"")
-            await send(message)
-
-        await self.app(scope, replay, record)
-
-    def last(self, method: str, path_start: str = "") -> Exchange:
-        """The last exchange of ``method`` whose path starts with ``path_start``."""
-        return next(e for e in reversed(self.seen) if e.method == method and e.path.startswith(path_start))
-
-    def take_last(self) -> Exchange:
-        """The last exchange, taken out of those checked at the end (a request the test made invalid on purpose)."""
-        return self.seen.pop()
-
-    def clear(self) -> None:
-        self.seen.clear()
+# --- the exchanges (recorded by tests.helpers.Recorder), checked ---------------------------------------------------
 
 
 class _Request:

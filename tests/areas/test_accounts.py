@@ -15,7 +15,10 @@ import pytest
 from amino_async import AminoClient, ContactDetailsBody, MarketSegment, ServiceLogin, User, UserNameBody
 from amino_async.testing import FakeAmino, FakeUser
 
-from .userconfig_openapi import Recording, validate
+from ..helpers import Recorder
+from .userconfig_openapi import client, recording, through, users_calls, validate
+
+__all__ = ["client", "recording"]
 
 BASE_URL = "http://localhost"
 USERNAME, PASSWORD, USER_ID = "user@example.com", "secret", "1001"
@@ -30,22 +33,10 @@ def fake() -> FakeAmino:
 
 
 @pytest.fixture
-def recording(fake: FakeAmino) -> Recording:
-    return Recording(fake)
-
-
-@pytest.fixture
-async def client(recording: Recording) -> AsyncIterator[AminoClient]:
-    """The end user 1001."""
-    async with AminoClient(BASE_URL, transport=recording, username=USERNAME, password=PASSWORD) as client:
-        yield client
-
-
-@pytest.fixture
-async def operator(recording: Recording) -> AsyncIterator[AminoClient]:
+async def operator(recording: Recorder) -> AsyncIterator[AminoClient]:
     """The operator's service account, over the same fake."""
     async with AminoClient(
-        BASE_URL, transport=recording, credentials=ServiceLogin(OPERATOR, OPERATOR_PASSWORD)
+        BASE_URL, transport=through(recording), credentials=ServiceLogin(OPERATOR, OPERATOR_PASSWORD)
     ) as operator:
         yield operator
 
@@ -61,11 +52,11 @@ async def listed(operator: AminoClient) -> User:
     return next(u for u in (await operator.admin.users.list()).items if u.id == USER_ID)
 
 
-def validate_users_side(recording: Recording) -> set[str]:
+def validate_users_side(recording: Recorder) -> set[str]:
     """The user's own exchanges (not the operator's management calls nor its listing), each against its file."""
     return {
         validate(exchange, undocumented_status=True)
-        for exchange in recording.users_calls()
+        for exchange in users_calls(recording)
         if "/management/" not in exchange.path and exchange.path != "/api/users/v1/users"
     }
 
@@ -83,7 +74,7 @@ async def test_both_sides_see_one_seeded_record(fake: FakeAmino, client: AminoCl
 
 
 async def test_an_operators_flag_is_in_the_users_record_and_next_token(
-    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recorder
 ) -> None:
     first = await client.login()
     assert first.flags == ()
@@ -97,7 +88,7 @@ async def test_an_operators_flag_is_in_the_users_record_and_next_token(
 
 
 async def test_an_operators_market_segments_are_the_users(
-    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recorder
 ) -> None:
     ids = list(fake.accounts.segments)
     await operator.admin.users.set_market_segments(USER_ID, [ids[1], ids[3]])
@@ -110,7 +101,7 @@ async def test_an_operators_market_segments_are_the_users(
 
 
 async def test_the_users_own_name_and_telephone_are_in_the_operators_listing(
-    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recorder
 ) -> None:
     await client.users.update(
         name=UserNameBody("Jane Q. Doe", first_name="Jane", last_name="Doe"),
@@ -132,7 +123,7 @@ async def test_the_users_own_name_and_telephone_are_in_the_operators_listing(
 
 
 async def test_the_bss_registration_state_and_email_are_the_users(
-    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, operator: AminoClient, recording: Recorder
 ) -> None:
     await operator.admin.bss.edit_user(
         USERNAME, service="dnaclient", action="SUSPEND", purchase_pin="1234", new_email="jane@example.com"

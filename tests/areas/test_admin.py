@@ -1,7 +1,7 @@
 """The operator area against FakeAmino: ``client.admin`` (users, licensing, network permissions, entitlements, the
 BSS user management, the service login), under asyncio and trio.
 
-Every exchange of a test goes through :class:`~tests.areas._operator_openapi.Exchanges` and, at the end of the test,
+Every exchange of a test goes through :class:`~tests.helpers.Recorder` and, at the end of the test,
 is checked against the OpenAPI file documenting it (requests always, answers whose status the file documents), so
 each test checks what the SDK sent and what the fake answered against the files, besides what the fake stored and
 what the SDK decoded.
@@ -61,8 +61,8 @@ from amino_async.models import (
 from amino_async.testing import FakeAmino, FakeUser, FaultProxy
 from amino_async.testing._state import default_profiles
 
-from ..helpers import BASE_URL, PASSWORD, USER_ID, USERNAME
-from ._operator_openapi import Exchanges, check, operations
+from ..helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, Recorder
+from ._operator_openapi import check, operations
 
 OPERATOR = "ops@example.com"
 OPERATOR_PASSWORD = "op-secret"
@@ -80,13 +80,13 @@ def fake() -> FakeAmino:
 
 
 @pytest.fixture
-def wire(fake: FakeAmino) -> Iterator[Exchanges]:
+def wire(fake: FakeAmino) -> Iterator[Recorder]:
     """Every exchange of the test, checked against the files when it ends."""
-    exchanges = Exchanges(fake)
+    exchanges = Recorder(fake)
     yield exchanges
     ours = [
         exchange
-        for exchange in exchanges.seen
+        for exchange in exchanges.exchanges
         if not exchange.path.startswith(UNCHECKED) and not (exchange.path == "/auth/service" and not exchange.body)
     ]
     checked = [check(exchange, "admin") for exchange in ours]
@@ -94,19 +94,19 @@ def wire(fake: FakeAmino) -> Iterator[Exchanges]:
     assert any(result.response_checked for result in checked) or all(e.status >= 400 for e in ours)
 
 
-def client_of(wire: Exchanges, **options: Any) -> AminoClient:
+def client_of(wire: Recorder, **options: Any) -> AminoClient:
     return AminoClient(BASE_URL, transport=httpx.ASGITransport(app=wire), **options)
 
 
 @pytest.fixture
-async def admin(wire: Exchanges) -> AsyncIterator[AminoClient]:
+async def admin(wire: Recorder) -> AsyncIterator[AminoClient]:
     """A client logged in as the operator's service account."""
     async with client_of(wire, credentials=ServiceLogin(OPERATOR, OPERATOR_PASSWORD)) as client:
         yield client
 
 
 @pytest.fixture
-async def user(wire: Exchanges) -> AsyncIterator[AminoClient]:
+async def user(wire: Recorder) -> AsyncIterator[AminoClient]:
     """A client logged in as the plain end user 1001."""
     async with client_of(wire, username=USERNAME, password=PASSWORD) as client:
         yield client
@@ -149,11 +149,11 @@ def test_every_operation_of_the_files_has_a_method() -> None:
 
 
 async def test_a_service_account_logs_in_with_digest_parameters_and_a_cookie_exchange(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     tokens = await admin.login()
     assert tokens.user_id == OPERATOR
-    probe, login, exchange = wire.seen[:3]
+    probe, login, exchange = wire.exchanges[:3]
     assert (probe.method, probe.path, probe.body, probe.status) == ("POST", "/auth/service", b"", 401)
     assert 'realm="service"' in probe.response_headers["www-authenticate"]
     form = {name: values[0] for name, values in parse_qs(login.body.decode()).items()}
@@ -168,14 +168,14 @@ async def test_a_service_account_logs_in_with_digest_parameters_and_a_cookie_exc
     assert login.status == 200 and "amino_session=" in login.response_headers["set-cookie"]
     assert (exchange.method, exchange.path) == ("POST", f"/api/user/{OPERATOR}/login")
     assert exchange.headers["cookie"].startswith("amino_session=") and "authorization" not in exchange.headers
-    for seen in wire.seen:
+    for seen in wire.exchanges:
         assert OPERATOR_PASSWORD not in seen.body.decode() + json.dumps(seen.headers)
     assert fake.stats.grants["service"] == 1 and fake.stats.grants["cookie"] == 1
     # Its tokens make admin calls.
     assert (await admin.admin.licenses.packages())[0].name == "Basic"
 
 
-async def test_a_wrong_password_or_an_end_user_cannot_log_in_as_a_service(fake: FakeAmino, wire: Exchanges) -> None:
+async def test_a_wrong_password_or_an_end_user_cannot_log_in_as_a_service(fake: FakeAmino, wire: Recorder) -> None:
     async with client_of(wire, credentials=ServiceLogin(OPERATOR, "wrong")) as client:
         with pytest.raises(AuthenticationError) as refused:
             await client.login()
@@ -211,7 +211,7 @@ async def test_service_login_is_a_method_and_its_session_logs_in(fake: FakeAmino
     assert fake.accounts.of(fake.directory.resolve(USER_ID)).flags == ["VIP"]  # type: ignore[arg-type]
 
 
-async def test_an_operator_may_log_in_with_a_password_too(wire: Exchanges) -> None:
+async def test_an_operator_may_log_in_with_a_password_too(wire: Recorder) -> None:
     async with client_of(wire, credentials=PasswordLogin(OPERATOR, OPERATOR_PASSWORD)) as client:
         assert len(await client.admin.network_permissions.list()) == 0
 
@@ -276,10 +276,10 @@ async def test_a_plain_end_users_token_is_refused_every_admin_call(
 # --- users ---------------------------------------------------------------------------------------------------
 
 
-async def test_create_a_user_who_can_then_log_in(fake: FakeAmino, wire: Exchanges, admin: AminoClient) -> None:
+async def test_create_a_user_who_can_then_log_in(fake: FakeAmino, wire: Recorder, admin: AminoClient) -> None:
     await admin.admin.users.create(new_user())
     sent = wire.last("POST", "/api/users/v1/users")
-    assert sent.json() == {
+    assert sent.json == {
         "external_reference": "BSS-42",
         "name": {"full_name": "Ada Lovelace", "first_name": "Ada", "last_name": "Lovelace"},
         "contact_details": {"email": "ada@example.com", "telephone_number_E123": "+358 40 123 4567"},
@@ -305,9 +305,7 @@ async def test_create_a_user_who_can_then_log_in(fake: FakeAmino, wire: Exchange
         assert (await ada.login()).user_id == created.user_id
 
 
-async def test_creating_a_user_refuses_a_taken_email_and_an_incomplete_body(
-    wire: Exchanges, admin: AminoClient
-) -> None:
+async def test_creating_a_user_refuses_a_taken_email_and_an_incomplete_body(wire: Recorder, admin: AminoClient) -> None:
     with pytest.raises(BadRequestError) as taken:
         await admin.admin.users.create(new_user(email=USERNAME))
     assert "exists" in (taken.value.detail or "")
@@ -323,7 +321,7 @@ async def test_creating_a_user_refuses_a_taken_email_and_an_incomplete_body(
 
 
 async def test_users_are_listed_a_hundred_a_page_to_the_end(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     for index in range(248):
         user_id = str(20_000 + index)
@@ -333,20 +331,20 @@ async def test_users_are_listed_a_hundred_a_page_to_the_end(
     every = [user.id async for user in admin.admin.users.iterate()]
     assert len(every) == len(fake.users) == 250
     assert len(set(every)) == 250
-    pages = [parse_qs(e.query)["page_number"] for e in wire.seen if e.path == "/api/users/v1/users"]
+    pages = [parse_qs(e.query)["page_number"] for e in wire.exchanges if e.path == "/api/users/v1/users"]
     assert pages[-3:] == [["1"], ["2"], ["3"]]
     fake.accounts.of(fake.directory.resolve("20000")).state = "DELETED"  # type: ignore[arg-type]
     deleted = await admin.admin.users.list(registration_status="DELETED")
     assert [u.id for u in deleted.items] == ["20000"]
-    assert parse_qs(wire.seen[-1].query)["registration_status"] == ["DELETED"]
+    assert parse_qs(wire.exchanges[-1].query)["registration_status"] == ["DELETED"]
 
 
-async def test_market_segments_are_replaced_not_added(fake: FakeAmino, wire: Exchanges, admin: AminoClient) -> None:
+async def test_market_segments_are_replaced_not_added(fake: FakeAmino, wire: Recorder, admin: AminoClient) -> None:
     ids = list(fake.accounts.segments)
     await admin.admin.users.set_market_segments(USER_ID, ids[:2])
     sent = wire.last("PUT")
     assert sent.path == f"/api/users/v1/management/users/{USER_ID}/relationships/market_segments"
-    assert sent.json() == [{"id": ids[0], "type": "MarketSegment"}, {"id": ids[1], "type": "MarketSegment"}]
+    assert sent.json == [{"id": ids[0], "type": "MarketSegment"}, {"id": ids[1], "type": "MarketSegment"}]
     assert sent.status == 204
     await admin.admin.users.set_market_segments(USER_ID, [ids[3]])
     segments = await admin.admin.users.market_segments(USER_ID)
@@ -362,7 +360,7 @@ async def test_market_segments_are_replaced_not_added(fake: FakeAmino, wire: Exc
         await admin.admin.users.set_market_segments(USER_ID, "fibre")  # a string is not a list of ids
 
 
-async def test_user_flags_are_added_and_taken_away(fake: FakeAmino, wire: Exchanges, admin: AminoClient) -> None:
+async def test_user_flags_are_added_and_taken_away(fake: FakeAmino, wire: Recorder, admin: AminoClient) -> None:
     account = fake.accounts.of(fake.directory.resolve(USER_ID))  # type: ignore[arg-type]
     await admin.admin.users.add_flag(USER_ID, "LICENSE_PURCHASE_RESTRICTED")
     await admin.admin.users.add_flag(USER_ID, "LICENSE_PURCHASE_RESTRICTED")
@@ -387,7 +385,7 @@ async def test_user_flags_are_added_and_taken_away(fake: FakeAmino, wire: Exchan
 
 
 async def test_a_granted_package_shows_in_the_users_licenses_until_revoked(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient, user: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient, user: AminoClient
 ) -> None:
     packages = await admin.admin.licenses.packages()
     assert [p.name for p in packages] == ["Basic", "Family", "Sports Plus", "Cinema", "After Dark"]
@@ -426,7 +424,7 @@ async def test_a_granted_package_shows_in_the_users_licenses_until_revoked(
 
 
 async def test_channel_licenses_are_added_and_removed_one_by_one(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     channel = fake.channel_id(3)
     await admin.admin.licenses.add_channel_licenses(
@@ -437,7 +435,7 @@ async def test_channel_licenses_are_added_and_removed_one_by_one(
         ],
     )
     sent = wire.last("POST")
-    assert sent.json() == [
+    assert sent.json == [
         {
             "channel_id": channel,
             "permissions_granted": {"services_enabled": ["live", "catchup"], "trickplay_enabled": ["catchup"]},
@@ -466,7 +464,7 @@ async def test_channel_licenses_are_added_and_removed_one_by_one(
 
 
 async def test_an_end_user_reads_their_own_licensing_but_not_anyone_elses(
-    fake: FakeAmino, wire: Exchanges, user: AminoClient, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, user: AminoClient, admin: AminoClient
 ) -> None:
     devices = await user.admin.licenses.recording_devices()
     assert [(d.type, d.physical_device_id, d.quota_hours) for d in devices] == [("cloud", None, 100)]
@@ -480,7 +478,7 @@ async def test_an_end_user_reads_their_own_licensing_but_not_anyone_elses(
 
 
 async def test_a_purchase_needs_the_pin_and_happens_once_per_idempotency_key(
-    fake: FakeAmino, wire: Exchanges, user: AminoClient, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, user: AminoClient, admin: AminoClient
 ) -> None:
     product = fake.catalogue_ids.product.make(2)
     fake.inject(f"/api/license/v4/users/{USER_ID}", status=503)  # the first attempt is not processed: retried
@@ -488,10 +486,10 @@ async def test_a_purchase_needs_the_pin_and_happens_once_per_idempotency_key(
     assert isinstance(license, License) and license.status == "ACTIVE"
     assert license.product_ids == (product,) and license.user_ids == (USER_ID,)
     assert license.purchase_record is not None and license.purchase_record.payment_method == "billing"
-    attempts = [e for e in wire.seen if e.path == f"/api/license/v4/users/{USER_ID}"]
+    attempts = [e for e in wire.exchanges if e.path == f"/api/license/v4/users/{USER_ID}"]
     assert [e.status for e in attempts] == [503, 201]
     assert {e.headers["idempotency-key"] for e in attempts} == {"order-1"}
-    assert attempts[-1].json() == {
+    assert attempts[-1].json == {
         "data": {
             "type": "License",
             "attributes": {"purchase_record": {"payment_method": "billing"}},
@@ -506,7 +504,7 @@ async def test_a_purchase_needs_the_pin_and_happens_once_per_idempotency_key(
     assert again.id == license.id and len(fake.admin.licenses[USER_ID]) == 1
     other = await user.admin.licenses.purchase(product, pin_code="0000")  # a fresh key: a second purchase
     assert other.id != license.id and len(fake.admin.licenses[USER_ID]) == 2
-    keys = {e.headers["idempotency-key"] for e in wire.seen if e.path.startswith("/api/license/v4/")}
+    keys = {e.headers["idempotency-key"] for e in wire.exchanges if e.path.startswith("/api/license/v4/")}
     assert len(keys) == 2
     with pytest.raises(PermissionDeniedError) as wrong_pin:
         await user.admin.licenses.purchase(product, pin_code="9999")
@@ -521,7 +519,7 @@ async def test_a_purchase_needs_the_pin_and_happens_once_per_idempotency_key(
 
 
 async def test_the_licenses_are_listed_a_thousand_a_page_and_filtered(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     basic = fake.admin.package(fake, package_id(fake))
     assert basic is not None
@@ -531,10 +529,13 @@ async def test_the_licenses_are_listed_a_thousand_a_page_and_filtered(
     assert len(page.items) == 1000 and page.has_next
     every = [lic.id async for lic in admin.admin.licenses.iterate()]
     assert len(every) == len(set(every)) == 1050
-    assert [parse_qs(e.query)["page_number"] for e in wire.seen if e.path.endswith("/licenses")][-2:] == [["1"], ["2"]]
+    assert [parse_qs(e.query)["page_number"] for e in wire.exchanges if e.path.endswith("/licenses")][-2:] == [
+        ["1"],
+        ["2"],
+    ]
     assert len((await admin.admin.licenses.list(filter="payment_method:grant", page_number=2)).items) == 50
     assert (await admin.admin.licenses.list(filter="status:EXPIRED")).items == ()
-    assert parse_qs(wire.seen[-1].query)["filter"] == ["status:EXPIRED"]
+    assert parse_qs(wire.exchanges[-1].query)["filter"] == ["status:EXPIRED"]
     with pytest.raises(BadRequestError):
         await admin.admin.licenses.list(filter="colour:blue")
     with pytest.raises(ConfigurationError):
@@ -545,13 +546,13 @@ async def test_the_licenses_are_listed_a_thousand_a_page_and_filtered(
 
 
 async def test_network_permissions_are_created_updated_linked_and_deleted(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     await admin.admin.network_permissions.create(
         NetworkPermissionInput(("live", "catchup"), ip4_cidr_block="10.2.3.0/24")
     )
     sent = wire.last("POST")
-    assert sent.json() == {"services_enabled": ["live", "catchup"], "ip4_cidr_block": "10.2.3.0/24"}
+    assert sent.json == {"services_enabled": ["live", "catchup"], "ip4_cidr_block": "10.2.3.0/24"}
     assert (sent.status, sent.response_body) == (201, b"CREATED")
     (permission,) = await admin.admin.network_permissions.list()
     assert (permission.ip4_cidr_block, permission.ip6_cidr_block, permission.services_enabled) == (
@@ -572,7 +573,7 @@ async def test_network_permissions_are_created_updated_linked_and_deleted(
     await admin.admin.network_permissions.link(channel, [permission.id])
     linked = wire.last("POST")
     assert linked.path == f"/api/config/v1/channels/{channel}/relationships/network_permissions"
-    assert linked.json() == {"data": [{"type": "NetworkPermission", "id": permission.id}]}
+    assert linked.json == {"data": [{"type": "NetworkPermission", "id": permission.id}]}
     assert fake.admin.channel_permissions[channel] == [permission.id]
     await admin.admin.network_permissions.unlink(channel, permission.id)
     assert fake.admin.channel_permissions[channel] == []
@@ -598,7 +599,7 @@ async def test_network_permissions_are_created_updated_linked_and_deleted(
 # --- entitlements --------------------------------------------------------------------------------------------
 
 
-async def test_an_entitlement_is_listed_until_deleted(fake: FakeAmino, wire: Exchanges, admin: AminoClient) -> None:
+async def test_an_entitlement_is_listed_until_deleted(fake: FakeAmino, wire: Recorder, admin: AminoClient) -> None:
     channel = fake.channel_id(5)
     await admin.admin.entitlements.create(USER_ID, "25-1234567", [DVB], channel_id=channel)
     sent = wire.last("POST")
@@ -612,7 +613,7 @@ async def test_an_entitlement_is_listed_until_deleted(fake: FakeAmino, wire: Exc
         ],
         "relationships": {"program": {"data": {"type": "Channel", "id": channel}}},
     }
-    assert sent.json() == body and sent.status == 201
+    assert sent.json == body and sent.status == 201
     assert fake.admin.entitlements_of(USER_ID) == {"25-1234567": body}
     await admin.admin.entitlements.delete(USER_ID, "25-1234567")
     assert wire.last("DELETE").status == 200
@@ -627,7 +628,7 @@ async def test_an_entitlement_is_listed_until_deleted(fake: FakeAmino, wire: Exc
 
 
 async def test_bss_accounts_are_created_suspended_activated_renamed_and_deleted(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     import datetime
 
@@ -699,7 +700,7 @@ async def test_bss_refusals_are_typed_errors_with_the_legacy_code(admin: AminoCl
 
 
 async def test_a_set_top_box_is_linked_and_becomes_a_recording_device(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     link = await admin.admin.bss.link_stb("25-1234567", USERNAME, chipset_id="BCM72604UB")
     sent = wire.last("POST")
@@ -723,19 +724,19 @@ async def test_a_set_top_box_is_linked_and_becomes_a_recording_device(
 
 
 async def test_hostile_ids_are_refused_or_sent_as_one_segment(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
+    fake: FakeAmino, wire: Recorder, admin: AminoClient
 ) -> None:
     await admin.login()
-    sent_before = len(wire.seen)
+    sent_before = len(wire.exchanges)
     for hostile in ("..", ".", ""):
         with pytest.raises(ConfigurationError):
             await admin.admin.licenses.grant(hostile, package_id(fake))
         with pytest.raises(ConfigurationError):
             await admin.admin.entitlements.delete(USER_ID, hostile)
-    assert len(wire.seen) == sent_before  # nothing went out
+    assert len(wire.exchanges) == sent_before  # nothing went out
     with pytest.raises(NotFoundError):
         await admin.admin.licenses.grant("a/b?c#d", package_id(fake))
-    seen = wire.seen[-1]
+    seen = wire.exchanges[-1]
     assert seen.path == f"/api/license/v1/user/a/b?c#d/relationships/license_packages/{package_id(fake)}"
     assert seen.query == "" and "/user/a%2Fb%3Fc%23d/" in seen.raw_path  # one segment, the '?' inside it
     assert fake.stats.calls["admin_grant_package"] == 1
@@ -977,9 +978,7 @@ async def test_a_bulk_grant_holds_no_more_memory_for_5000_users_than_for_1000() 
     assert peaks[large][0] <= max(peaks[small]) * 1.10, peaks
 
 
-async def test_every_operation_is_checked_against_its_file(
-    fake: FakeAmino, wire: Exchanges, admin: AminoClient
-) -> None:
+async def test_every_operation_is_checked_against_its_file(fake: FakeAmino, wire: Recorder, admin: AminoClient) -> None:
     """One call of each operation: its request and its answer conform to the file documenting it."""
     package = package_id(fake)
     channel = fake.channel_id(1)
@@ -1015,9 +1014,9 @@ async def test_every_operation_is_checked_against_its_file(
     await admin.admin.bss.edit_user("bss@example.com", service="s", action="SUSPEND", purchase_pin="1234")
     await admin.admin.bss.link_stb("STB-9", "bss@example.com")
     await admin.admin.bss.delete_user("bss@example.com", service="s")
-    probe = [e for e in wire.seen if e.path == "/auth/service" and not e.body]
+    probe = [e for e in wire.exchanges if e.path == "/auth/service" and not e.body]
     assert len(probe) == 1  # the challenge probe, which the file does not document (its form is empty)
-    results = [check(e, "admin") for e in wire.seen if e not in probe and not e.path.startswith(UNCHECKED)]
+    results = [check(e, "admin") for e in wire.exchanges if e not in probe and not e.path.startswith(UNCHECKED)]
     checked = {result.operation_id for result in results if result.response_checked}
     ours = {op for _, _, _, op in operations("admin") if op not in ("getUser", "loginUser")}
     # loginUser is the auth flow's, here the cookie-to-token exchange of the service login's session.

@@ -20,8 +20,9 @@ from amino_async import (
 )
 from amino_async.testing import FakeAmino
 from amino_async.testing import _catalogue as cat
+from tests.helpers import Recorder
 
-from ._catalogue_support import Recording, check_against_files, client, fake, recording
+from ._catalogue_support import check_against_files, client, fake, recording
 
 __all__ = ["client", "fake", "recording"]
 
@@ -30,11 +31,11 @@ def _ids(fake: FakeAmino) -> cat.MetadataIds:
     return cat.metadata_ids(fake.seed)
 
 
-async def test_programs_page_to_the_end_newest_first(client: AminoClient, recording: Recording) -> None:
+async def test_programs_page_to_the_end_newest_first(client: AminoClient, recording: Recorder) -> None:
     first = await client.programs.list(language="fin")
 
-    assert recording.last.path == "/api/metadata/v1/programs"
-    assert parse_qs(recording.last.query) == {"page[number]": ["1"], "language": ["fin"]}
+    assert recording.last().path == "/api/metadata/v1/programs"
+    assert parse_qs(recording.last().query) == {"page[number]": ["1"], "language": ["fin"]}
     assert len(first) == 100 and first.has_next
     everything = [program async for program in client.programs.iterate()]
     assert len(everything) == cat.PROGRAM_COUNT
@@ -48,28 +49,26 @@ async def test_programs_page_to_the_end_newest_first(client: AminoClient, record
     assert check_against_files(recording.exchanges) == len(recording.exchanges)
 
 
-async def test_programs_follow_next_links_where_sent(
-    fake: FakeAmino, client: AminoClient, recording: Recording
-) -> None:
+async def test_programs_follow_next_links_where_sent(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     fake.send_next_links = True
     everything = [program async for program in client.programs.iterate(sort="program.release_year")]
 
     assert len(everything) == cat.PROGRAM_COUNT
     assert [parse_qs(e.query)["page[number]"] for e in recording.exchanges] == [["1"], ["2"]]
-    assert parse_qs(recording.last.query)["sort"] == ["program.release_year"]
+    assert parse_qs(recording.last().query)["sort"] == ["program.release_year"]
 
 
-async def test_program_filters_are_typed(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_program_filters_are_typed(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     series_id = _ids(fake).series.make(2)
 
     page = await client.programs.list(series_id=series_id)
 
-    assert parse_qs(recording.last.query)["filter"] == [f"series.id:{series_id}"]
+    assert parse_qs(recording.last().query)["filter"] == [f"series.id:{series_id}"]
     assert len(page) == cat.SEASONS_PER_SERIES * cat.EPISODES_PER_SEASON
     assert {program.title.rsplit(" ", 1)[0] for program in page} == {cat.SERIES_TITLES[2]}
     genre = fake.catalogue_ids.genre.make(1)
     both = await client.programs.list(genre_id=[genre], series_id=series_id)
-    assert parse_qs(recording.last.query)["filter"] == [f"genre.id:{genre}", f"series.id:{series_id}"]
+    assert parse_qs(recording.last().query)["filter"] == [f"genre.id:{genre}", f"series.id:{series_id}"]
     assert cat.series_genre(2) == 6 and len(both) == 0
     with pytest.raises(ConfigurationError, match="not both"):
         await client.programs.list(filter="genre.id:x", genre_id="y")
@@ -81,13 +80,13 @@ async def test_program_filters_are_typed(fake: FakeAmino, client: AminoClient, r
 
 
 async def test_a_program_with_everything_it_relates_to(
-    fake: FakeAmino, client: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, recording: Recorder
 ) -> None:
     index = 13  # episode 2 of season 1 of series 1
     program = await client.programs.get(_ids(fake).program.make(index))
 
-    assert recording.last.method == "GET"
-    assert recording.last.path == f"/api/metadata/v1/programs/{program.id}"
+    assert recording.last().method == "GET"
+    assert recording.last().path == f"/api/metadata/v1/programs/{program.id}"
     assert program.program_type == "episode"
     assert program.series is not None and program.series.title == cat.SERIES_TITLES[1]
     assert [season.season_number for season in program.seasons] == [1]
@@ -99,13 +98,13 @@ async def test_a_program_with_everything_it_relates_to(
     assert check_against_files(recording.exchanges) == 2
 
 
-async def test_unknown_and_hostile_program_ids(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_unknown_and_hostile_program_ids(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     with pytest.raises(NotFoundError) as missing:
         await client.programs.get(_ids(fake).program.make(cat.PROGRAM_COUNT))
     assert missing.value.status == 404 and "not found" in (missing.value.errors[0].detail or "")
     with pytest.raises(NotFoundError):
         await client.programs.get("a/b?c#d")
-    assert recording.last.raw_path == "/api/metadata/v1/programs/a%2Fb%3Fc%23d"
+    assert recording.last().raw_path == "/api/metadata/v1/programs/a%2Fb%3Fc%23d"
     sent = len(recording.exchanges)
     with pytest.raises(ConfigurationError):
         await client.programs.get("..")
@@ -113,14 +112,14 @@ async def test_unknown_and_hostile_program_ids(fake: FakeAmino, client: AminoCli
 
 
 async def test_the_slots_of_a_program_point_back_to_it(
-    fake: FakeAmino, client: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, recording: Recorder
 ) -> None:
     program_id = _ids(fake).program.make(5)
     start = fake.epg_today - datetime.timedelta(days=1)
 
     slots = await client.programs.slots(program_id, start, days_to_return=3)
 
-    assert parse_qs(recording.last.query) == {
+    assert parse_qs(recording.last().query) == {
         "start_date_yyyymmdd": [start.strftime("%Y%m%d")],
         "days_to_return": ["3"],
     }
@@ -137,10 +136,10 @@ async def test_the_slots_of_a_program_point_back_to_it(
     check_against_files(recording.exchanges[:1])
 
 
-async def test_series_seasons_and_episodes(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_series_seasons_and_episodes(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     all_series = [series async for series in client.series.iterate(sort="series.title")]
     assert [s.title for s in all_series] == sorted(cat.SERIES_TITLES)
-    assert parse_qs(recording.last.query) == {"page[number]": ["1"], "sort": ["series.title"]}
+    assert parse_qs(recording.last().query) == {"page[number]": ["1"], "sort": ["series.title"]}
 
     series = await client.series.get(all_series[0].id)
     assert isinstance(series, Series)
@@ -150,12 +149,12 @@ async def test_series_seasons_and_episodes(fake: FakeAmino, client: AminoClient,
     season = await client.seasons.get(series.seasons[1].id)
     assert season.title.startswith("Season 2")
     episodes = await client.seasons.episodes(season.id, sort="-episode.number")
-    assert parse_qs(recording.last.query) == {"sort": ["-episode.number"]}
+    assert parse_qs(recording.last().query) == {"sort": ["-episode.number"]}
     assert [e.episode_number for e in episodes] == [6, 5, 4, 3, 2, 1]
     assert all(e.program is not None and e.program.program_type == "episode" for e in episodes)
     assert [s.id for s in await client.seasons.series(season.id)] == [series.id]
     assert await client.seasons.series(season.id, adult=True) == []
-    assert parse_qs(recording.last.query) == {"filter": ["content_rating.adult:true"]}
+    assert parse_qs(recording.last().query) == {"filter": ["content_rating.adult:true"]}
     by_season = await client.series.list(season_id=season.id)
     assert [s.id for s in by_season] == [series.id]
     with pytest.raises(NotFoundError):
@@ -165,21 +164,21 @@ async def test_series_seasons_and_episodes(fake: FakeAmino, client: AminoClient,
     assert check_against_files(recording.exchanges) == len(recording.exchanges)
 
 
-async def test_genres_and_credited_persons(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_genres_and_credited_persons(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     genres = [genre async for genre in client.genres.iterate(language="fin")]
     assert [g.name for g in genres] == list(cat.GENRES)
-    assert recording.last.path == "/api/metadata/v1/genres"
+    assert recording.last().path == "/api/metadata/v1/genres"
 
     person_id = _ids(fake).person.make(3)
     programs = await client.credited_persons.programs(person_id, sort="program.title")
-    assert recording.last.path == f"/api/metadata/v1/credited_persons/{person_id}/programs"
+    assert recording.last().path == f"/api/metadata/v1/credited_persons/{person_id}/programs"
     assert programs and [p.title for p in programs] == sorted(p.title for p in programs)
     for program in programs[:2]:
         full = await client.programs.get(program.id)
         assert person_id in {person.id for person in full.credited_persons}
     credit = cat.CREDITS[3 % len(cat.CREDITS)]
     assert len(await client.credited_persons.programs(person_id, role=credit)) == len(programs)
-    assert parse_qs(recording.last.query) == {"filter": [f"role:{credit}"]}
+    assert parse_qs(recording.last().query) == {"filter": [f"role:{credit}"]}
     assert await client.credited_persons.programs(person_id, role="Nobody") == []
     with pytest.raises(NotFoundError):
         await client.credited_persons.programs(_ids(fake).person.make(cat.PERSON_COUNT))
@@ -188,7 +187,7 @@ async def test_genres_and_credited_persons(fake: FakeAmino, client: AminoClient,
 
 @pytest.mark.parametrize("page_number", [0, -1])
 async def test_page_numbers_are_checked_before_sending(
-    client: AminoClient, recording: Recording, page_number: int
+    client: AminoClient, recording: Recorder, page_number: int
 ) -> None:
     with pytest.raises(ConfigurationError):
         await client.programs.list(page_number=page_number)

@@ -36,8 +36,8 @@ from amino_async.models.legacy import (
 from amino_async.testing import FakeAmino
 from amino_async.testing._catalogue import channel_traits
 
-from ..helpers import BASE_URL, PASSWORD, USER_ID, USERNAME
-from ._operator_openapi import Exchanges, check
+from ..helpers import BASE_URL, PASSWORD, USER_ID, USERNAME, Recorder
+from ._operator_openapi import check
 
 SERVICE = "dnaclient"
 OTHER = "other@example.com"
@@ -51,17 +51,17 @@ def fake() -> FakeAmino:
 
 
 @pytest.fixture
-def wire(fake: FakeAmino) -> Iterator[Exchanges]:
-    exchanges = Exchanges(fake)
+def wire(fake: FakeAmino) -> Iterator[Recorder]:
+    exchanges = Recorder(fake)
     yield exchanges
-    ours = [exchange for exchange in exchanges.seen if not exchange.path.startswith("/api/auth/")]
+    ours = [exchange for exchange in exchanges.exchanges if not exchange.path.startswith("/api/auth/")]
     checked = [check(exchange, "legacy") for exchange in ours]
     # A test that got an answer checks it against its file, not only the requests.
     assert any(result.response_checked for result in checked) or all(e.status >= 400 for e in ours)
 
 
 @pytest.fixture
-async def user(wire: Exchanges) -> AsyncIterator[AminoClient]:
+async def user(wire: Recorder) -> AsyncIterator[AminoClient]:
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=wire), username=USERNAME, password=PASSWORD
     ) as client:
@@ -79,7 +79,7 @@ def radio_channel(fake: FakeAmino) -> int:
 # --- categories ---------------------------------------------------------------------------------------------
 
 
-async def test_categories(wire: Exchanges, user: AminoClient) -> None:
+async def test_categories(wire: Recorder, user: AminoClient) -> None:
     listing = await user.legacy.categories(service=SERVICE, lang="fi")
     assert isinstance(listing, CategoryList) and listing.title == "Category List"
     assert [c.title for c in listing.categories][:2] == ["News (fi)", "Sports (fi)"]
@@ -99,7 +99,7 @@ async def test_categories(wire: Exchanges, user: AminoClient) -> None:
 # --- a user's channels ----------------------------------------------------------------------------------------
 
 
-async def test_a_users_channels_page_by_page(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_a_users_channels_page_by_page(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     page = await user.legacy.channels(service=SERVICE, pg=1, ipp=5, sort="title__desc")
     assert isinstance(page, UserChannels) and len(page.channels) == 5
     sent = wire.last("GET")
@@ -128,7 +128,7 @@ async def test_a_users_channels_page_by_page(fake: FakeAmino, wire: Exchanges, u
     assert parse_qs(wire.last("GET").query)["stream_protection"] == ["all"]
 
 
-async def test_favourite_tags(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_favourite_tags(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     channel_id = fake.channel_id(2)
     tagged = await user.legacy.set_favourite(channel_id, True, service=SERVICE)
     sent = wire.last("PUT")
@@ -160,7 +160,7 @@ async def test_another_users_paths_are_refused(fake: FakeAmino, user: AminoClien
 # --- the v3 EPG -----------------------------------------------------------------------------------------------
 
 
-async def test_the_guide_between_two_times(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_the_guide_between_two_times(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     day = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     wanted = [fake.channel_id(1), fake.channel_id(3)]
     guide = await user.legacy.guide(
@@ -197,7 +197,7 @@ async def test_the_guide_between_two_times(fake: FakeAmino, wire: Exchanges, use
 # --- legacy play ----------------------------------------------------------------------------------------------
 
 
-async def test_a_live_channel_plays_as_ajax_asks(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_a_live_channel_plays_as_ajax_asks(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     channel_id = fake.channel_id(0)
     playback = await user.legacy.play_channel(channel_id, "1", startover=True)
     sent = wire.last("GET")
@@ -213,7 +213,7 @@ async def test_a_live_channel_plays_as_ajax_asks(fake: FakeAmino, wire: Exchange
         await user.legacy.play_channel(channel_id, "9")
 
 
-async def test_an_adult_channel_plays_only_with_a_license(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_an_adult_channel_plays_only_with_a_license(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     channel_id = fake.channel_id(adult_channel(fake))
     with pytest.raises(PermissionDeniedError) as refused:
         await user.legacy.play_channel(channel_id, "1")
@@ -246,7 +246,7 @@ class _NotAjax:
         await self.app(scope, receive, send)
 
 
-async def test_a_redirect_answer_gives_its_target_without_following_it(fake: FakeAmino, wire: Exchanges) -> None:
+async def test_a_redirect_answer_gives_its_target_without_following_it(fake: FakeAmino, wire: Recorder) -> None:
     front = _NotAjax(wire)
     async with AminoClient(
         BASE_URL, transport=httpx.ASGITransport(app=front), username=USERNAME, password=PASSWORD
@@ -258,10 +258,10 @@ async def test_a_redirect_answer_gives_its_target_without_following_it(fake: Fak
         recording = await client.legacy.play_recording(fake.recording_id(3), service=SERVICE, stream_type="dash")
         assert recording.url == f"https://npvr.example.net/legacy/{fake.recording_id(3)}/manifest.mpd"
     assert front.media_requests == 0  # nothing followed the redirects
-    assert all(exchange.headers.get("host") == "localhost" for exchange in wire.seen)
+    assert all(exchange.headers.get("host") == "localhost" for exchange in wire.exchanges)
 
 
-async def test_a_recording_plays(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_a_recording_plays(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     playback = await user.legacy.play_recording(fake.recording_id(0), service=SERVICE)
     sent = wire.last("GET")
     assert sent.path == f"/api/user/{USERNAME}/recording/{fake.recording_id(0)}" and sent.status == 200
@@ -273,7 +273,7 @@ async def test_a_recording_plays(fake: FakeAmino, wire: Exchanges, user: AminoCl
 # --- legacy recordings ---------------------------------------------------------------------------------------
 
 
-async def test_recordings_are_searched_newest_first(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_recordings_are_searched_newest_first(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     found = await user.legacy.search_recordings(ipp=4)
     assert found.storage is not None and found.storage.total == "100:00:00"
     assert found.result_set is not None and found.result_set.total_items == 25
@@ -297,7 +297,7 @@ def email_time(programme: LegacyProgram) -> float:
     return email.utils.parsedate_to_datetime(programme.start_time).timestamp()
 
 
-async def test_recording_groups_and_their_programmes(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_recording_groups_and_their_programmes(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     listing = await user.legacy.recording_groups()
     assert len(listing.groups) == 12 and len(listing.programs) == 1  # 25 recordings: 12 channels of 2, one alone
     assert [item.title for item in listing.items] == sorted(item.title for item in listing.items)
@@ -312,7 +312,7 @@ async def test_recording_groups_and_their_programmes(fake: FakeAmino, wire: Exch
         await user.legacy.group_programs("no-such-group")
 
 
-async def test_catchup_lists_what_has_begun_today(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_catchup_lists_what_has_begun_today(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     listing = await user.legacy.catchup(ipp=5, show_past_catchup=True)
     assert parse_qs(wire.last("GET").query) == {"ipp": ["5"], "show_past_catchup": ["true"]}
     assert len(listing.programs) == 5 and listing.description == "Catchup Listing"
@@ -328,7 +328,7 @@ async def test_catchup_lists_what_has_begun_today(fake: FakeAmino, wire: Exchang
 # --- decoding ------------------------------------------------------------------------------------------------
 
 
-async def test_an_odd_field_falls_back_and_strict_refuses(fake: FakeAmino, wire: Exchanges) -> None:
+async def test_an_odd_field_falls_back_and_strict_refuses(fake: FakeAmino, wire: Recorder) -> None:
     channel = {
         "id": "c-1",
         "title": "Odd",
@@ -416,7 +416,7 @@ async def test_legacy_reads_over_a_real_socket(fake: FakeAmino) -> None:
     assert fake.legacy.favourites_of(USER_ID) == [channel_id]
 
 
-async def test_every_operation_is_checked_against_its_file(fake: FakeAmino, wire: Exchanges, user: AminoClient) -> None:
+async def test_every_operation_is_checked_against_its_file(fake: FakeAmino, wire: Recorder, user: AminoClient) -> None:
     """One call of each operation: its request and its answer conform to the file documenting it."""
     from ._operator_openapi import operations
 
@@ -431,7 +431,7 @@ async def test_every_operation_is_checked_against_its_file(fake: FakeAmino, wire
     groups = await user.legacy.recording_groups()
     await user.legacy.group_programs(groups.groups[0].id)
     await user.legacy.catchup(ipp=2, network=["ott"])
-    results = [check(e, "legacy") for e in wire.seen if not e.path.startswith("/api/auth/")]
+    results = [check(e, "legacy") for e in wire.exchanges if not e.path.startswith("/api/auth/")]
     assert {result.operation_id for result in results if result.response_checked} == {
         op for _, _, _, op in operations("legacy")
     }

@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 import anyio
 import httpx
@@ -36,7 +36,7 @@ from amino_async import (
 from amino_async.testing import FakeAmino, FakeProfile
 from amino_async.testing._catalogue import slot_info
 
-from ..helpers import BASE_URL, PASSWORD, USERNAME
+from ..helpers import BASE_URL, PASSWORD, USERNAME, Exchange, Recorder
 
 #: The OpenAPI files: in the shared folder beside the checkout (as on the developers' machines and in CI).
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "amino-openapi" / "rest"
@@ -47,65 +47,6 @@ MAIN, KIDS = "p-1001-default", "p-1001-kids"
 
 
 # --- the wire: every request and answer, whole ------------------------------------------------------------
-
-
-class Wire:
-    """An ASGI app in front of the fake keeping every exchange: method, path, query, headers, bodies, status."""
-
-    def __init__(self, fake: FakeAmino) -> None:
-        self.fake = fake
-        self.exchanges: list[dict[str, Any]] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.fake(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        exchange: dict[str, Any] = {
-            "method": scope["method"],
-            "path": scope["path"],
-            "raw_path": scope.get("raw_path", b"").decode("latin-1"),
-            "query": dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)),
-            "headers": {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
-            "body": json.loads(body) if body else None,
-            "raw_body": body,
-        }
-        self.exchanges.append(exchange)
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # type: ignore[no-any-return]
-
-        answer: list[bytes] = []
-
-        async def keep(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                exchange["status"] = message["status"]
-                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in message.get("headers", [])}
-                exchange["content_type"] = headers.get("content-type", "")
-            elif message["type"] == "http.response.body":
-                answer.append(message.get("body", b""))
-                if not message.get("more_body"):
-                    exchange["answer"] = b"".join(answer)
-            await send(message)
-
-        await self.fake(scope, replay, keep)
-
-    def last(self) -> dict[str, Any]:
-        return self.exchanges[-1]
-
-    def of(self, prefix: str) -> list[dict[str, Any]]:
-        return [e for e in self.exchanges if e["path"].startswith(prefix)]
 
 
 def client_of(target: Any, **options: Any) -> AminoClient:
@@ -120,8 +61,8 @@ def fake() -> FakeAmino:
 
 
 @pytest.fixture
-async def wired(fake: FakeAmino) -> AsyncIterator[tuple[AminoClient, Wire]]:
-    wire = Wire(fake)
+async def wired(fake: FakeAmino) -> AsyncIterator[tuple[AminoClient, Recorder]]:
+    wire = Recorder(fake)
     async with client_of(wire) as client:
         yield client, wire
 
@@ -241,14 +182,14 @@ def _spec(name: str, prefix: str) -> Any:
     return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=None))
 
 
-def check_openapi(exchanges: list[dict[str, Any]]) -> int:
+def check_openapi(exchanges: list[Exchange]) -> int:
     """Validate each recordings exchange (request and answer) against its file; how many were checked."""
     from openapi_core.templating.responses.exceptions import ResponseNotFound
     from openapi_core.testing import MockRequest, MockResponse
 
     checked = 0
     for exchange in exchanges:
-        path = exchange["path"]
+        path = exchange.path
         if path.startswith(V4):
             spec = _spec("profile_recordings.yml", V4)
         elif path.startswith(V1):
@@ -257,24 +198,24 @@ def check_openapi(exchanges: list[dict[str, Any]]) -> int:
             continue
         request = MockRequest(
             BASE_URL,
-            exchange["method"].lower(),
-            unquote(exchange["raw_path"]) if "%" in exchange["raw_path"] else path,
-            args=exchange["query"],
-            headers={"Authorization": exchange["headers"].get("authorization", "")},
-            data=exchange["raw_body"] or None,
-            content_type=exchange["headers"].get("content-type", "application/json"),
+            exchange.method.lower(),
+            unquote(exchange.raw_path) if "%" in exchange.raw_path else path,
+            args=exchange.params,
+            headers={"Authorization": exchange.headers.get("authorization", "")},
+            data=exchange.body or None,
+            content_type=exchange.headers.get("content-type", "application/json"),
         )
         spec.validate_request(request)
-        content_type = exchange.get("content_type") or "application/json"
-        response = MockResponse(exchange["answer"], exchange["status"], content_type=content_type)
-        if exchange["status"] != 204:
+        content_type = exchange.content_type or "application/json"
+        response = MockResponse(exchange.response_body, exchange.status, content_type=content_type)
+        if exchange.status != 204:
             try:
                 spec.validate_response(request, response)
             except ResponseNotFound:
                 # A refusal the operation does not document (a 404 for an unknown id on a delete, say): the
                 # fake answers it in the file's error shape for its API; only refusals may be undocumented.
-                assert 400 <= exchange["status"] < 500, exchange
-                assert json.loads(exchange["answer"])["errors"]
+                assert 400 <= exchange.status < 500, exchange
+                assert exchange.answer["errors"]
         checked += 1
     return checked
 
@@ -283,7 +224,7 @@ def check_openapi(exchanges: list[dict[str, Any]]) -> int:
 
 
 async def test_schedule_appears_in_search_groups_quota_and_plays_until_deleted(
-    fake: FakeAmino, wired: tuple[AminoClient, Wire]
+    fake: FakeAmino, wired: tuple[AminoClient, Recorder]
 ) -> None:
     client, wire = wired
     index = recordable_slot(fake)
@@ -292,8 +233,8 @@ async def test_schedule_appears_in_search_groups_quota_and_plays_until_deleted(
     recording = await client.recordings.schedule(slot_id(fake, index), is_favourite=True)
 
     sent = wire.last()
-    assert (sent["method"], sent["path"], sent["status"]) == ("POST", f"{V4}/user_profiles/{MAIN}/recordings", 201)
-    assert sent["body"] == {
+    assert (sent.method, sent.path, sent.status) == ("POST", f"{V4}/user_profiles/{MAIN}/recordings", 201)
+    assert sent.json == {
         "data": {
             "type": "Recording",
             "attributes": {"is_favourite": True},
@@ -309,7 +250,7 @@ async def test_schedule_appears_in_search_groups_quota_and_plays_until_deleted(
 
     page = await client.recordings.search()
     assert [r.id for r in page.items] == [recording.id]
-    assert wire.last()["query"] == {"page[number]": "1", "page[size]": "100"}
+    assert wire.last().params == {"page[number]": "1", "page[size]": "100"}
     groups = (await client.recordings.groups()).items
     assert [(g.series_id, g.approximate_number_of_recordings, g.name) for g in groups] == [
         (recording.series_id, 1, slot.title)
@@ -318,12 +259,12 @@ async def test_schedule_appears_in_search_groups_quota_and_plays_until_deleted(
     quota = await client.recordings.storage_quota()
     assert (quota.id, quota.used_quota, quota.total_quota) == ("1001", 3600, fake.recordings.total_quota)
     assert quota.free_quota == fake.recordings.total_quota - 3600
-    assert wire.last()["path"] == f"{V4}/user/1001/storage_quota"
+    assert wire.last().path == f"{V4}/user/1001/storage_quota"
     streams = await client.streams.recording(recording.id, stream_type="hls")
     assert streams and all(recording.id in stream.stream_url for stream in streams)
 
     await client.recordings.delete(recording.id)
-    assert (wire.last()["method"], wire.last()["status"]) == ("DELETE", 204)
+    assert (wire.last().method, wire.last().status) == ("DELETE", 204)
     assert fake.recordings.recordings_of_profile(MAIN) == []
     assert (await client.recordings.search()).items == ()
     assert (await client.recordings.groups()).items == ()
@@ -338,14 +279,16 @@ async def test_schedule_appears_in_search_groups_quota_and_plays_until_deleted(
     assert check_openapi(wire.exchanges) >= 8
 
 
-async def test_update_for_slot_recorded_slots_and_refusals(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_update_for_slot_recorded_slots_and_refusals(
+    fake: FakeAmino, wired: tuple[AminoClient, Recorder]
+) -> None:
     client, wire = wired
     first, second = recordable_slot(fake), recordable_slot(fake, recordable_slot(fake) + 1)
     recording = await client.recordings.schedule(slot_id(fake, first))
     await client.recordings.schedule(slot_id(fake, second))
 
     updated = await client.recordings.update(recording.id, is_favourite=True)
-    assert wire.last()["body"] == {"data": {"type": "Recording", "attributes": {"is_favourite": True}}}
+    assert wire.last().json == {"data": {"type": "Recording", "attributes": {"is_favourite": True}}}
     assert updated.is_favourite is True and fake.recordings.get(recording.id).is_favourite is True  # type: ignore[union-attr]
 
     slots = await client.recordings.recorded_slots()
@@ -373,7 +316,7 @@ async def test_update_for_slot_recorded_slots_and_refusals(fake: FakeAmino, wire
     assert check_openapi(wire.exchanges) >= 10
 
 
-async def test_batch_delete_all_or_none(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_batch_delete_all_or_none(fake: FakeAmino, wired: tuple[AminoClient, Recorder]) -> None:
     client, wire = wired
     ids = []
     index = 0
@@ -394,15 +337,15 @@ async def test_batch_delete_all_or_none(fake: FakeAmino, wired: tuple[AminoClien
 
     await client.recordings.batch_delete(ids[:2])
     sent = wire.last()
-    assert sent["path"] == f"{V4}/user_profiles/{MAIN}/recordings/batch_delete_recordings"
-    assert sent["headers"]["content-type"] == "application/vnd.api+json; ext=bulk"
-    assert sent["body"] == {"data": [{"type": "Recording", "id": ids[0]}, {"type": "Recording", "id": ids[1]}]}
-    assert sent["status"] == 204
+    assert sent.path == f"{V4}/user_profiles/{MAIN}/recordings/batch_delete_recordings"
+    assert sent.headers["content-type"] == "application/vnd.api+json; ext=bulk"
+    assert sent.json == {"data": [{"type": "Recording", "id": ids[0]}, {"type": "Recording", "id": ids[1]}]}
+    assert sent.status == 204
     assert [r.id for r in fake.recordings.recordings_of_profile(MAIN)] == [ids[2]]
     assert check_openapi(wire.exchanges) >= 6
 
 
-async def test_search_filters_sorts_and_pages_to_the_end(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_search_filters_sorts_and_pages_to_the_end(fake: FakeAmino, wired: tuple[AminoClient, Recorder]) -> None:
     client, wire = wired
     scheduled = []
     index = 0
@@ -415,7 +358,7 @@ async def test_search_filters_sorts_and_pages_to_the_end(fake: FakeAmino, wired:
     numbers = []
     while page is not None:
         seen += [r.id for r in page.items]
-        numbers.append(wire.last()["query"]["page[number]"])
+        numbers.append(wire.last().params["page[number]"])
         page = await page.next_page()
     assert seen == [r.id for r in scheduled]
     assert numbers == ["1", "2", "3"]
@@ -433,7 +376,7 @@ async def test_search_filters_sorts_and_pages_to_the_end(fake: FakeAmino, wired:
     title_word = first.slot.title.split()[-1]
     found = await client.recordings.search(search=title_word, starts_before=first.slot.start + 1)
     assert [r.id for r in found.items] == [scheduled[0].id]
-    assert wire.last()["query"]["filter[search]"] == title_word
+    assert wire.last().params["filter[search]"] == title_word
     channel = fake.channel_id(first.slot.channel)
     assert {r.id for r in (await client.recordings.search(channel_id=channel)).items} >= {scheduled[0].id}
     with pytest.raises(BadRequestError):
@@ -444,7 +387,7 @@ async def test_search_filters_sorts_and_pages_to_the_end(fake: FakeAmino, wired:
 async def test_most_popular_ranks_what_every_user_records(fake: FakeAmino) -> None:
     other = fake.add_user("bob@example.com", "bobs")
     popular, less = recordable_slot(fake), recordable_slot(fake, recordable_slot(fake) + 1)
-    wire = Wire(fake)
+    wire = Recorder(fake)
     async with client_of(wire) as me, client_of(wire, username=other.username, password="bobs") as bob:
         assert await me.recordings.most_popular() == []
         await me.recordings.schedule(slot_id(fake, popular))
@@ -455,7 +398,7 @@ async def test_most_popular_ranks_what_every_user_records(fake: FakeAmino) -> No
         info = slot_info(fake.seed, popular)
         assert (slots[0].title, slots[0].start_time_unix, slots[0].end_time_unix) == (info.title, info.start, info.end)
         assert slots[0].channel_id == fake.channel_id(info.channel)
-        assert wire.last()["path"] == f"{V4}/most_popular/next_week"
+        assert wire.last().path == f"{V4}/most_popular/next_week"
         with pytest.raises(BadRequestError):
             await me.recordings.most_popular("yesterday")
     assert check_openapi(wire.exchanges) >= 5
@@ -464,7 +407,7 @@ async def test_most_popular_ranks_what_every_user_records(fake: FakeAmino) -> No
 # --- v4: auto-recording requests and groups -------------------------------------------------------------------
 
 
-async def test_auto_recording_requests_record_the_series(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_auto_recording_requests_record_the_series(fake: FakeAmino, wired: tuple[AminoClient, Recorder]) -> None:
     client, wire = wired
     index = recordable_slot(fake)
     info = slot_info(fake.seed, index)
@@ -474,7 +417,7 @@ async def test_auto_recording_requests_record_the_series(fake: FakeAmino, wired:
     channel = fake.channel_id(info.channel)
 
     request = await client.recordings.record_series(series_id, channel_id=channel, is_auto_delete=True)
-    assert wire.last()["body"] == {
+    assert wire.last().json == {
         "data": {
             "type": "AutoRecordingRequest",
             "attributes": {"is_auto_delete": True},
@@ -498,7 +441,7 @@ async def test_auto_recording_requests_record_the_series(fake: FakeAmino, wired:
     assert duplicate.value.status == 409
 
     await client.recordings.update_auto_request(request.id, is_auto_delete=False, channel_id=NULL)
-    assert wire.last()["body"] == {
+    assert wire.last().json == {
         "type": "AutoRecordingRequest",
         "attributes": {"is_auto_delete": False},
         "relationships": {"channel": {"data": None}},
@@ -527,7 +470,7 @@ def _series_of(fake: FakeAmino, channel: int) -> str:
     return schedule_ids(fake.seed).series.make(channel * SERIES_PER_CHANNEL)
 
 
-async def test_groups_group_recordings_and_ungrouped(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_groups_group_recordings_and_ungrouped(fake: FakeAmino, wired: tuple[AminoClient, Recorder]) -> None:
     client, wire = wired
     channel = slot_info(fake.seed, recordable_slot(fake)).channel
     base = channel * 24
@@ -544,7 +487,7 @@ async def test_groups_group_recordings_and_ungrouped(fake: FakeAmino, wired: tup
         slot_info(fake.seed, base + 6).start,
     )
     favourites = await client.recordings.groups(is_favourite=True)
-    assert wire.last()["query"]["filter[is_favourite]"] == "true"
+    assert wire.last().params["filter[is_favourite]"] == "true"
     assert [g.approximate_number_of_recordings for g in favourites.items] == [1]
     by_channel = await client.recordings.groups(group_by="channel_id")
     assert [(g.channel_id, g.approximate_number_of_recordings) for g in by_channel.items] == [
@@ -560,7 +503,7 @@ async def test_groups_group_recordings_and_ungrouped(fake: FakeAmino, wired: tup
     assert [r.id for r in only_favourite.items] == [second.id]
     ungrouped = await client.recordings.ungrouped_recordings()
     assert [r.id for r in ungrouped.items] == [movie.id]
-    assert wire.last()["path"] == f"{V4}/user_profiles/{MAIN}/recordings/recording_groups/ungrouped/recordings"
+    assert wire.last().path == f"{V4}/user_profiles/{MAIN}/recordings/recording_groups/ungrouped/recordings"
     with pytest.raises(NotFoundError):
         await client.recordings.group_recordings("not-a-group")
     with pytest.raises(BadRequestError):
@@ -571,7 +514,7 @@ async def test_groups_group_recordings_and_ungrouped(fake: FakeAmino, wired: tup
 # --- v1 -------------------------------------------------------------------------------------------------------
 
 
-async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[AminoClient, Recorder]) -> None:
     client, wire = wired
     v1 = client.recordings.v1
     index = recordable_slot(fake)
@@ -585,8 +528,8 @@ async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[Am
         )
     )
     sent = wire.last()
-    assert (sent["path"], sent["status"]) == (f"{V1}/user/1001/user_recording_requests/", 201)
-    assert sent["body"] == {
+    assert (sent.path, sent.status) == (f"{V1}/user/1001/user_recording_requests/", 201)
+    assert sent.json == {
         "serial_recording": {"maximum_episodes_to_record": 10},
         "relationships": [
             {"type": "BroadcastSlot", "id": slot_id(fake, index)},
@@ -612,7 +555,7 @@ async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[Am
     assert (await v1.requests(status="NEW")).items == ()
 
     listed = await v1.list(service="tv", favourite=False, expiring="30")
-    assert wire.last()["query"] == {
+    assert wire.last().params == {
         "page_number": "1",
         "filter[favourite]": "false",
         "filter[expiring]": "30",
@@ -630,10 +573,10 @@ async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[Am
     assert (await v1.list(service="tv", week_of_timestamp=1_704_067_200)).items
 
     await v1.update(recording_id, watched_time_seconds=120, favourite=True)
-    assert wire.last()["body"] == {"watched_time_seconds": 120, "favourite": True}
+    assert wire.last().json == {"watched_time_seconds": 120, "favourite": True}
     assert (stored.watched_time_seconds, stored.is_favourite) == (120, True)
     started = await v1.previously_started(max_items=50)
-    assert wire.last()["query"] == {"maxItems": "50"}
+    assert wire.last().params == {"maxItems": "50"}
     assert [json.loads(r.id)["epg_id"] for r in started] == [index]
     legacy = await v1.update_by_epg(index, 0, watched_time_seconds=0)
     assert json.loads(legacy.id) == {"user_id": 1001, "epg_id": index, "continuous": 0}
@@ -649,10 +592,10 @@ async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[Am
     assert fake.recordings.get(recording_id) is None
     assert (await client.recordings.search()).items == ()
     deleted = await v1.slots("stb-7", status="DELETED")
-    assert wire.last()["query"] == {"filter[status]": "DELETED"}
+    assert wire.last().params == {"filter[status]": "DELETED"}
     assert [s.id for s in deleted] == [recording_id]
     await v1.update_slot(recording_id, status="COMPLETE", status_reason="removed")
-    assert wire.last()["body"] == {"status": "COMPLETE", "status_reason": "removed"}
+    assert wire.last().json == {"status": "COMPLETE", "status_reason": "removed"}
     await v1.delete_slot(recording_id)
     assert recording_id not in fake.recordings.all
     await v1.delete_request(request.id)
@@ -662,7 +605,7 @@ async def test_v1_requests_recordings_and_slots(fake: FakeAmino, wired: tuple[Am
     assert check_openapi(wire.exchanges) >= 20
 
 
-async def test_v1_groups_and_bulk_delete(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_v1_groups_and_bulk_delete(fake: FakeAmino, wired: tuple[AminoClient, Recorder]) -> None:
     client, wire = wired
     v1 = client.recordings.v1
     channel = slot_info(fake.seed, recordable_slot(fake)).channel
@@ -678,7 +621,7 @@ async def test_v1_groups_and_bulk_delete(fake: FakeAmino, wired: tuple[AminoClie
 
     deletion = await v1.bulk_delete([recordings[0].id, kids_recording.id])
     sent = wire.last()
-    assert sent["body"] == {
+    assert sent.json == {
         "data": {
             "type": "BulkDeleteRequestEntity",
             "attributes": {
@@ -775,7 +718,7 @@ async def test_five_hundred_users_at_once_each_write_lands_on_its_own_user() -> 
 
 
 async def test_the_profile_view_passes_its_profile_to_every_profile_scoped_call(fake: FakeAmino) -> None:
-    wire = Wire(fake)
+    wire = Recorder(fake)
     async with client_of(wire) as client:
         kids = client.as_profile(KIDS)
         recordings = kids.recordings
@@ -796,19 +739,21 @@ async def test_the_profile_view_passes_its_profile_to_every_profile_scoped_call(
     profile_calls = wire.of(f"{V4}/user_profiles/")
     assert len(profile_calls) == 13
     assert all(
-        e["path"].startswith(f"{V4}/user_profiles/{KIDS}/") or e["path"] == f"{V4}/user_profiles/{KIDS}"
+        e.path.startswith(f"{V4}/user_profiles/{KIDS}/") or e.path == f"{V4}/user_profiles/{KIDS}"
         for e in profile_calls
     )
-    assert wire.of(f"{V4}/user/")[0]["path"] == f"{V4}/user/1001/storage_quota"
+    assert wire.of(f"{V4}/user/")[0].path == f"{V4}/user/1001/storage_quota"
     assert all(r.profile_id == KIDS for r in fake.recordings.all.values())
     assert fake.recordings.recordings_of_profile(MAIN) == []
     # A call may still name a profile of the account itself.
     async with client_of(wire) as client:
         assert (await client.recordings.search(user_profile_id=KIDS)).items
-        assert wire.last()["path"] == f"{V4}/user_profiles/{KIDS}/recordings"
+        assert wire.last().path == f"{V4}/user_profiles/{KIDS}/recordings"
 
 
-async def test_hostile_ids_are_refused_or_sent_as_one_segment(fake: FakeAmino, wired: tuple[AminoClient, Wire]) -> None:
+async def test_hostile_ids_are_refused_or_sent_as_one_segment(
+    fake: FakeAmino, wired: tuple[AminoClient, Recorder]
+) -> None:
     client, wire = wired
     for hostile in ("..", ".", ""):
         with pytest.raises(ConfigurationError):
@@ -818,12 +763,12 @@ async def test_hostile_ids_are_refused_or_sent_as_one_segment(fake: FakeAmino, w
     sent = len(wire.exchanges)
     with pytest.raises(NotFoundError):
         await client.recordings.delete("a/b?c#d")
-    assert wire.exchanges[sent:][-1]["raw_path"] == f"{V4}/user_profiles/{MAIN}/recordings/a%2Fb%3Fc%23d"
+    assert wire.exchanges[sent:][-1].raw_path == f"{V4}/user_profiles/{MAIN}/recordings/a%2Fb%3Fc%23d"
     assert await client.recordings.v1.slots("../recording_slots") == []  # a device of that name has no slots
-    assert wire.last()["raw_path"] == f"{V1}/..%2Frecording_slots/recording_slots"
+    assert wire.last().raw_path == f"{V1}/..%2Frecording_slots/recording_slots"
     with pytest.raises(PermissionDeniedError):
         await client.recordings.search(user_profile_id="p-1001-default/../p-other")
-    assert wire.last()["raw_path"].endswith("p-1001-default%2F..%2Fp-other/recordings")
+    assert wire.last().raw_path.endswith("p-1001-default%2F..%2Fp-other/recordings")
 
 
 async def test_over_a_real_socket(fake: FakeAmino) -> None:

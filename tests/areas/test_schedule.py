@@ -11,22 +11,23 @@ import pytest
 from amino_async import AminoClient, BadRequestError, BroadcastSlot, ConfigurationError, NotFoundError
 from amino_async.testing import FakeAmino
 from amino_async.testing import _catalogue as cat
+from tests.helpers import Recorder
 
-from ._catalogue_support import Recording, check_against_files, client, fake, recording
+from ._catalogue_support import check_against_files, client, fake, recording
 
 __all__ = ["client", "fake", "recording"]
 
 DAY = datetime.timedelta(days=1)
 
 
-async def test_a_day_of_a_channel(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_a_day_of_a_channel(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     channel_id = fake.channel_id(3)
 
     slots = await client.schedule.slots(channel_id, fake.epg_today, language="fin")
 
-    assert recording.last.method == "GET"
-    assert recording.last.path == f"/api/metadata/v1/broadcast_slots/{channel_id}/{fake.epg_today.isoformat()}"
-    assert parse_qs(recording.last.query) == {"language": ["fin"]}
+    assert recording.last().method == "GET"
+    assert recording.last().path == f"/api/metadata/v1/broadcast_slots/{channel_id}/{fake.epg_today.isoformat()}"
+    assert parse_qs(recording.last().query) == {"language": ["fin"]}
     assert len(slots) == cat.SLOTS_PER_DAY
     assert all(isinstance(slot, BroadcastSlot) for slot in slots)
     first = slots[0]
@@ -41,7 +42,7 @@ async def test_a_day_of_a_channel(fake: FakeAmino, client: AminoClient, recordin
 
 
 async def test_days_outside_the_epg_are_empty_and_bad_ones_refused(
-    fake: FakeAmino, client: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, recording: Recorder
 ) -> None:
     channel_id = fake.channel_id(0)
     assert await client.schedule.slots(channel_id, fake.epg_today + 30 * DAY) == []
@@ -51,7 +52,7 @@ async def test_days_outside_the_epg_are_empty_and_bad_ones_refused(
     assert (error.status, error.code, error.title) == ("404", "30301", "Not found")
     with pytest.raises(NotFoundError):
         await client.schedule.slots("a/b?c#d", fake.epg_today)
-    assert recording.last.raw_path.endswith("/broadcast_slots/a%2Fb%3Fc%23d/" + fake.epg_today.isoformat())
+    assert recording.last().raw_path.endswith("/broadcast_slots/a%2Fb%3Fc%23d/" + fake.epg_today.isoformat())
     with pytest.raises(BadRequestError):
         await client.request("GET", f"/broadcast_slots/{channel_id}/tomorrow", family="metadata")
     with pytest.raises(ConfigurationError):
@@ -60,7 +61,7 @@ async def test_days_outside_the_epg_are_empty_and_bad_ones_refused(
 
 
 async def test_a_range_of_days_is_fetched_concurrently_and_bounded(
-    fake: FakeAmino, client: AminoClient, recording: Recording
+    fake: FakeAmino, client: AminoClient, recording: Recorder
 ) -> None:
     channel_id = fake.channel_id(5)
     start = fake.epg_today - 3 * DAY
@@ -103,13 +104,13 @@ async def test_days_as_they_complete(fake: FakeAmino, client: AminoClient) -> No
     assert [isinstance(result.error, NotFoundError) for result in failed] == [True, True]
 
 
-async def test_catchup_items_then_their_streams(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_catchup_items_then_their_streams(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     channel_id = fake.channel_id(2)
 
     items = await client.catchup.list(channel_id=channel_id)
 
-    assert recording.last.path == "/api/metadata/v1/catchup"
-    assert parse_qs(recording.last.query) == {"filter": [f"channel.id:{channel_id}"]}
+    assert recording.last().path == "/api/metadata/v1/catchup"
+    assert parse_qs(recording.last().query) == {"filter": [f"channel.id:{channel_id}"]}
     assert len(items) == cat.SLOTS_PER_CHANNEL
     assert {item.channel_id for item in items} == {channel_id}
     # An item's id is its broadcast slot's: one of the channel's slots on a catch-up day.
@@ -125,18 +126,18 @@ async def test_catchup_items_then_their_streams(fake: FakeAmino, client: AminoCl
     assert check_against_files(recording.exchanges) == 5
 
 
-async def test_catchup_filters(fake: FakeAmino, client: AminoClient, recording: Recording) -> None:
+async def test_catchup_filters(fake: FakeAmino, client: AminoClient, recording: Recorder) -> None:
     everything = await client.catchup.list()
-    assert parse_qs(recording.last.query) == {"filter": ["channel.id:*"]}
+    assert parse_qs(recording.last().query) == {"filter": ["channel.id:*"]}
     assert len(everything) == fake.channel_count * cat.SLOTS_PER_CHANNEL
 
     two = [fake.channel_id(0), fake.channel_id(1)]
     assert len(await client.catchup.list(channel_id=two)) == 2 * cat.SLOTS_PER_CHANNEL
-    assert parse_qs(recording.last.query) == {"filter": [f"channel.id:{','.join(two)}"]}
+    assert parse_qs(recording.last().query) == {"filter": [f"channel.id:{','.join(two)}"]}
     title = cat.SERIES_TITLES[0]
     found = await client.catchup.list(program_title=title)
     assert found and all(item.title.startswith(title) for item in found)
-    assert parse_qs(recording.last.query) == {"filter": ["channel.id:*", f"program.title:{title}"]}
+    assert parse_qs(recording.last().query) == {"filter": ["channel.id:*", f"program.title:{title}"]}
     with pytest.raises(BadRequestError):
         await client.catchup.list(filter="series.id:x")  # the channel.id filter is compulsory
     check_against_files(recording.exchanges[-2:])

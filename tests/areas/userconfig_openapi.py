@@ -10,16 +10,21 @@ from __future__ import annotations
 import copy
 import functools
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import httpx
+import pytest
 import yaml
 from openapi_core import OpenAPI
 from openapi_core.templating.paths.exceptions import PathError
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.testing import MockRequest, MockResponse
+
+from amino_async import AminoClient
+from amino_async.testing import FakeAmino
+from tests.helpers import BASE_URL, PASSWORD, USERNAME, Exchange, Recorder
 
 #: The OpenAPI files: ``$AMINO_OPENAPI_DIR``, else ``../shared/reference/amino-openapi`` beside the repository (as the
 #: issues name them). Not copied into the project; missing, every validation fails (none is skipped).
@@ -116,56 +121,27 @@ def validators() -> dict[str, OpenAPI]:
     }
 
 
-@attrs.frozen
-class Exchange:
-    """One request the SDK sent and the answer FakeAmino gave, whole."""
-
-    method: str
-    url: httpx.URL
-    headers: httpx.Headers
-    body: bytes
-    status: int
-    response_headers: httpx.Headers
-    content: bytes
-
-    @property
-    def path(self) -> str:
-        return self.url.path
-
-    @property
-    def raw_path(self) -> str:
-        return self.url.raw_path.decode("ascii").partition("?")[0]
+@pytest.fixture
+def recording(fake: FakeAmino) -> Recorder:
+    """Every exchange with the fake, the token calls too."""
+    return Recorder(fake)
 
 
-class Recording(httpx.AsyncBaseTransport):
-    """The fake in-process (``httpx.ASGITransport``), recording every exchange."""
+@pytest.fixture
+async def client(recording: Recorder) -> AsyncIterator[AminoClient]:
+    """The end user 1001, through ``recording``."""
+    async with AminoClient(BASE_URL, transport=through(recording), username=USERNAME, password=PASSWORD) as client:
+        yield client
 
-    def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app)
-        self.exchanges: list[Exchange] = []
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        response = await self.inner.handle_async_request(request)
-        content = await response.aread()
-        self.exchanges.append(
-            Exchange(
-                request.method,
-                request.url,
-                request.headers,
-                body,
-                response.status_code,
-                response.headers,
-                content,
-            )
-        )
-        return httpx.Response(
-            response.status_code, headers=response.headers, stream=httpx.ByteStream(content), request=request
-        )
+def through(recording: Recorder) -> httpx.AsyncBaseTransport:
+    """A transport to the fake through ``recording``."""
+    return httpx.ASGITransport(app=recording)
 
-    def users_calls(self) -> list[Exchange]:
-        """The exchanges of the users families (not the token calls)."""
-        return [e for e in self.exchanges if e.path.startswith("/api/users/")]
+
+def users_calls(recording: Recorder) -> list[Exchange]:
+    """The exchanges of the users families (not the token calls)."""
+    return recording.of("/api/users/")
 
 
 def validate(exchange: Exchange, *, undocumented_status: bool = False) -> str:
@@ -178,7 +154,7 @@ def validate(exchange: Exchange, *, undocumented_status: bool = False) -> str:
         "http://localhost",
         exchange.method.lower(),
         exchange.path,
-        args=dict(exchange.url.params),
+        args=exchange.params,
         headers=dict(exchange.headers),
         data=exchange.body or None,
         content_type=exchange.headers.get("content-type", "application/json"),
@@ -190,7 +166,10 @@ def validate(exchange: Exchange, *, undocumented_status: bool = False) -> str:
             continue
         media = exchange.response_headers.get("content-type", "application/json").split(";")[0]
         answer = MockResponse(
-            exchange.content, status_code=exchange.status, headers=dict(exchange.response_headers), content_type=media
+            exchange.response_body,
+            status_code=exchange.status,
+            headers=dict(exchange.response_headers),
+            content_type=media,
         )
         try:
             spec.validate_response(request, answer)
