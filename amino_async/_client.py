@@ -38,36 +38,36 @@ from ._resource import Api
 from ._tokens import MemoryTokenStore, Tokens, TokenStore
 from ._transport import AutoTransport, CertTypes, Network, ssl_context
 from ._urls import QueryValue, Urls, parse_base_url
-from .resources import (
-    Admin,
-    Catchup,
-    ChannelLocks,
-    Channels,
-    CreditedPersons,
-    Favourites,
-    Genres,
-    Legacy,
-    MarketSegments,
-    Packages,
-    PasswordReset,
-    Playback,
-    Preferences,
-    Profiles,
-    Programs,
-    Recommendations,
-    Recordings,
-    Schedule,
-    Seasons,
-    SeriesResource,
-    Streams,
-    Subscriptions,
-    Users,
-)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._credentials import CredentialKeywords
+    from .resources import (
+        Admin,
+        Catchup,
+        ChannelLocks,
+        Channels,
+        CreditedPersons,
+        Favourites,
+        Genres,
+        Legacy,
+        MarketSegments,
+        Packages,
+        PasswordReset,
+        Playback,
+        Preferences,
+        Profiles,
+        Programs,
+        Recommendations,
+        Recordings,
+        Schedule,
+        Seasons,
+        SeriesResource,
+        Streams,
+        Subscriptions,
+        Users,
+    )
 
 __all__ = ["AminoClient"]
 
@@ -253,26 +253,35 @@ class AminoClient:
         self._api = Api(shared.sender, shared.urls, auth, options, shared.strict)
 
     # --- resources ---------------------------------------------------------------------------------------
-    # Made on first use: a view per incoming web request then costs only the resources it touches.
+    # Made on first use: a view per incoming web request then costs only the resources it touches. Each module is
+    # imported on first use too, so that a client that never reads recordings never builds their model classes.
 
     @functools.cached_property
     def channels(self) -> Channels:
         """The channel catalogue and live streams."""
+        from .resources.channels import Channels
+
         return Channels(self._api)
 
     @functools.cached_property
     def streams(self) -> Streams:
         """The streams of catch-up programmes and recordings."""
+        from .resources.streams import Streams
+
         return Streams(self._api)
 
     @functools.cached_property
     def profiles(self) -> Profiles:
         """The profiles of the user's account."""
+        from .resources.profiles import Profiles
+
         return Profiles(self._api)
 
     @functools.cached_property
     def recordings(self) -> Recordings:
         """The profile's recordings (the current v4 API); ``recordings.v1`` is the older user recordings API."""
+        from .resources.recordings import Recordings
+
         return Recordings(self._api)
 
     # --- catalogue, EPG, catch-up, playback, packages (issue 17) ---
@@ -280,56 +289,78 @@ class AminoClient:
     @functools.cached_property
     def schedule(self) -> Schedule:
         """The EPG: broadcast slots of a channel by day, and ranges of days."""
+        from .resources.schedule import Schedule
+
         return Schedule(self._api)
 
     @functools.cached_property
     def programs(self) -> Programs:
         """Programmes (movies, episodes) and the broadcast slots showing them."""
+        from .resources.catalogue import Programs
+
         return Programs(self._api)
 
     @functools.cached_property
     def series(self) -> SeriesResource:
         """Series."""
+        from .resources.catalogue import SeriesResource
+
         return SeriesResource(self._api)
 
     @functools.cached_property
     def seasons(self) -> Seasons:
         """Seasons, their episodes and their series."""
+        from .resources.catalogue import Seasons
+
         return Seasons(self._api)
 
     @functools.cached_property
     def genres(self) -> Genres:
         """Genres."""
+        from .resources.catalogue import Genres
+
         return Genres(self._api)
 
     @functools.cached_property
     def credited_persons(self) -> CreditedPersons:
         """The programmes of the people credited in them."""
+        from .resources.catalogue import CreditedPersons
+
         return CreditedPersons(self._api)
 
     @functools.cached_property
     def catchup(self) -> Catchup:
         """Catch-up items, and their streams in one flow."""
+        from .resources.schedule import Catchup
+
         return Catchup(self._api)
 
     @functools.cached_property
     def playback(self) -> Playback:
         """Media play sessions (the user's) and playback info (the profile's resume points)."""
+        from .resources.playback import Playback
+
         return Playback(self._api)
 
     @functools.cached_property
     def recommendations(self) -> Recommendations:
         """Recommendations, and the viewing events that feed them."""
+        from .resources.commerce import Recommendations
+
         return Recommendations(self._api)
 
     @functools.cached_property
     def packages(self) -> Packages:
         """Channel packages, of the system and of the user."""
+        from .resources.commerce import Packages
+
         return Packages(self._api)
 
     @functools.cached_property
     def subscriptions(self) -> Subscriptions:
         """The products the user is subscribed to."""
+        from .resources.commerce import Subscriptions
+
         return Subscriptions(self._api)
 
     # --- user configuration ---
@@ -337,31 +368,43 @@ class AminoClient:
     @functools.cached_property
     def favourites(self) -> Favourites:
         """The favourite channel lists of the view's profile."""
+        from .resources.favourites import Favourites
+
         return Favourites(self._api)
 
     @functools.cached_property
     def channel_locks(self) -> ChannelLocks:
         """The user's channel lock."""
+        from .resources.channel_locks import ChannelLocks
+
         return ChannelLocks(self._api)
 
     @functools.cached_property
     def market_segments(self) -> MarketSegments:
         """The market segments the user belongs to."""
+        from .resources.market_segments import MarketSegments
+
         return MarketSegments(self._api)
 
     @functools.cached_property
     def users(self) -> Users:
         """The user's own account (user info)."""
+        from .resources.users import Users
+
         return Users(self._api)
 
     @functools.cached_property
     def preferences(self) -> Preferences:
         """The user's preferences: the password."""
+        from .resources.preferences import Preferences
+
         return Preferences(self._api)
 
     @functools.cached_property
     def password_reset(self) -> PasswordReset:
         """Resetting a forgotten password by emailed code: needs no credentials."""
+        from .resources.preferences import PasswordReset
+
         return PasswordReset(self._api)
 
     # --- operators and the legacy API ---
@@ -369,11 +412,15 @@ class AminoClient:
     @functools.cached_property
     def admin(self) -> Admin:
         """Operator management (with an operator's credentials): users, licensing, network permissions, ..."""
+        from .resources.admin import Admin
+
         return Admin(self._api)
 
     @functools.cached_property
     def legacy(self) -> Legacy:
         """The legacy API's reads: categories, the v3 EPG, a user's channels, legacy play and recordings."""
+        from .resources.legacy import Legacy
+
         return Legacy(self._api)
 
     # --- lifecycle ---------------------------------------------------------------------------------------

@@ -438,6 +438,14 @@ def endpoints(root: type, prefixes: Mapping[str, str]) -> list[Endpoint]:
     return found
 
 
+def _resource_names() -> dict[str, object]:
+    """Every resource class by name: the client imports each resource module on first use only (its annotations
+    name classes that its namespace does not hold), so its hints are resolved with these."""
+    from . import resources
+
+    return {name: getattr(resources, name) for name in resources.__all__}
+
+
 def _resources(owner: type, prefix: str = "") -> list[tuple[str, type[APIResource]]]:
     found: list[tuple[str, type[APIResource]]] = []
     for attribute in sorted(dir(owner)):
@@ -447,7 +455,7 @@ def _resources(owner: type, prefix: str = "") -> list[tuple[str, type[APIResourc
         getter = getattr(member, "func", None) or getattr(member, "fget", None)
         if getter is None:
             continue
-        kind = typing.get_type_hints(getter).get("return")
+        kind = typing.get_type_hints(getter, localns=_resource_names()).get("return")
         if isinstance(kind, type) and issubclass(kind, APIResource):
             name = f"{prefix}{attribute}"
             found.append((name, kind))

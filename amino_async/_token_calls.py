@@ -14,7 +14,6 @@ import secrets as _secrets
 import time
 from collections.abc import Mapping
 from typing import Any, Final
-from urllib.request import parse_http_list, parse_keqv_list
 
 import httpx
 from attrs import evolve
@@ -227,6 +226,8 @@ def _digest_challenge(header: str | None) -> dict[str, str] | None:
     start = header.lower().find("digest ")
     if start < 0:
         return None
+    from urllib.request import parse_http_list, parse_keqv_list  # costly to import: only for a digest challenge
+
     try:
         params = parse_keqv_list(parse_http_list(header[start + len("digest ") :]))
     except ValueError:
