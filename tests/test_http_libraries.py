@@ -58,7 +58,7 @@ async def test_amino_auth_is_the_auth_of_either_librarys_client(fake: FakeAmino,
     assert fake.stats.grants["password"] == 1
 
 
-@pytest.mark.skipif(not HAS_HTTPX2, reason="httpx2 is not installed with this Python")
+@pytest.mark.httpx2
 @pytest.mark.parametrize(("pool", "values"), [("httpx", "httpx2"), ("httpx2", "httpx")])
 async def test_timeouts_and_limits_of_the_other_library_are_converted(fake: FakeAmino, pool: str, values: str) -> None:
     other = _lib(values)

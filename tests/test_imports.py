@@ -31,7 +31,6 @@ DEFERRED = (
     "redis",
     "h2",
 )
-HAS_HTTPX2 = importlib.util.find_spec("httpx2") is not None
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -65,13 +64,13 @@ def test_a_client_on_httpx_does_not_import_httpx2() -> None:
     assert _loaded_after(code) == []
 
 
-@pytest.mark.skipif(not HAS_HTTPX2, reason="httpx2 is not installed with this Python")
+@pytest.mark.httpx2
 def test_the_default_client_imports_httpx2_when_it_is_built() -> None:
     code = "import amino_async\nclient = amino_async.AminoClient('https://customer.domain', username='u', password='p')"
     assert "httpx2" in _loaded_after(code)
 
 
-@pytest.mark.skipif(not HAS_HTTPX2, reason="httpx2 is not installed with this Python")
+@pytest.mark.httpx2
 def test_an_amino_auth_is_an_auth_of_both_libraries() -> None:
     import httpx
     import httpx2

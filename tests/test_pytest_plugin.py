@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from amino_async._http import installed
-
 pytest_plugins = ["pytester"]
 
 #: A user's test module: the three fixtures, under both anyio backends.
@@ -92,9 +90,7 @@ def _run(pytester: pytest.Pytester, library: str, *args: str) -> pytest.RunResul
     "library",
     [
         "httpx",
-        pytest.param(
-            "httpx2", marks=pytest.mark.skipif(not installed("httpx2"), reason="httpx2 is not installed here")
-        ),
+        pytest.param("httpx2", marks=pytest.mark.httpx2),
     ],
 )
 def test_a_user_project_uses_the_three_fixtures_under_both_backends(pytester: pytest.Pytester, library: str) -> None:
